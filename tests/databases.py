@@ -1,0 +1,55 @@
+"""Test databases: SQLite always, PostgreSQL when one answers (in a fresh schema per run)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+POSTGRES_URL = os.environ.get(
+    "WORKSHOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def postgres_unavailable_reason() -> str | None:
+    """None when PostgreSQL answers, else why not (shown as the skip reason)."""
+    try:
+        engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to connect means: skip those runs
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {first_line}"
+    return None
+
+
+@contextmanager
+def sqlite_database(folder: Path) -> Iterator[str]:
+    yield f"sqlite:///{folder / 'test.db'}"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A schema of its own for this test run, dropped afterwards."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def empty_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
+    """Delete every row, children first, keeping the schema (and the migration stamp)."""
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())

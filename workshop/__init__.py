@@ -1,0 +1,52 @@
+"""Taxonomy-consensus workshop: a Flask application around a pure taxonomy engine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def asset_dir(name: str) -> str:
+    """templates/ or static/: inside the package when installed, beside it in a checkout."""
+    inside = PACKAGE / name
+    return str(inside if inside.is_dir() else PACKAGE.parent / name)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI."""
+    instance_path = os.environ.get("WORKSHOP_INSTANCE_PATH")
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance_path = test_config["INSTANCE_PATH"]
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=asset_dir("templates"),
+        static_folder=asset_dir("static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+
+    from . import database, web
+    from .cli import register_cli
+
+    database.init_app(app)
+    web.init_app(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,124 @@
+"""Command line: `workshop ...` (also `flask --app workshop ...`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .services import demo, user_import
+from .services.errors import InvalidFile, ServiceError
+
+
+def main() -> None:
+    """Entry point of the `workshop` console script."""
+    from . import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Taxonomy-consensus workshop.")
+    cli.main(prog_name="workshop")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_db, seed_demo, serve, demo_command, users):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database or bring it to the newest schema (runs the migrations)."""
+    from .database import upgrade_schema
+
+    upgrade_schema()
+    click.echo("Database ready.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Add the demo agencies and accounts that are missing (safe to run again)."""
+    created = demo.seed()
+    click.echo(f"Demo data: {len(created)} account(s) added.")
+
+
+def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="workshop")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the application with waitress (a production WSGI server)."""
+    serve_app(current_app._get_current_object(), host, port, threads)  # type: ignore[attr-defined]
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database, then stop.")
+@with_appcontext
+def demo_command(host: str, port: int, threads: int, no_serve: bool) -> None:
+    """Create the database if needed, seed the demo when empty and serve it."""
+    from .database import upgrade_schema
+
+    upgrade_schema()
+    demo.seed()
+    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    click.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+    for account in demo.demo_accounts():
+        agency = f" [{account.agency}]" if account.agency else ""
+        click.echo(f"  {account.username:<18} {account.role.value}{agency}")
+    if not no_serve:
+        serve_app(current_app._get_current_object(), host, port, threads)  # type: ignore[attr-defined]
+
+
+@click.group("users")
+def users() -> None:
+    """Manage accounts."""
+
+
+@users.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_users(path: Path) -> None:
+    """Create accounts from a CSV file (agency, username, display_name, role): all or none."""
+    try:
+        issued = user_import.import_accounts(None, path.read_bytes(), system=True)
+    except InvalidFile as error:
+        click.echo(f"Error: {error.message}", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(issued)} account(s) created. One-time passwords:")
+    for item in issued:
+        click.echo(f"  {item.user.username}\t{item.password}")
+
+
+@users.command("create-coordinator")
+@click.option("--username", prompt=True)
+@click.option("--display-name", prompt=True)
+@click.password_option()
+@with_appcontext
+def create_coordinator(username: str, display_name: str, password: str) -> None:
+    """Create a coordinator account (the first one, or another)."""
+    from .models import Role
+    from .services.accounts import NewAccount, create_account
+
+    try:
+        issued = create_account(
+            None, NewAccount(username, display_name, Role.COORDINATOR, None, password), system=True
+        )
+    except ServiceError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Coordinator {issued.user.username} created.")

@@ -1,0 +1,82 @@
+"""Configuration: defaults, then instance/config.py, then WORKSHOP_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import Flask
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Defaults:
+    """Settings a fresh install runs with; every one can be overridden."""
+
+    DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SECURE_COOKIES = False
+    BABEL_DEFAULT_LOCALE = "ar"
+    LANGUAGES = ("ar", "en")
+    CLI_LOCALE = "en"  # messages of the command line, read by the people who run the server
+    # Per username and address: the whole hall may share one NAT address.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    MAX_UPLOAD_MB = 20
+    WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives as long as the session
+    DEMO_HOST = "127.0.0.1"
+    DEMO_PORT = 5000
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config in the documented order and derive the settings that depend on others."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("WORKSHOP")
+    if test_config is not None:
+        app.config.update(test_config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
+        app.config.get("DATABASE_URL"), Path(app.instance_path)
+    )
+    if app.config["SECURE_COOKIES"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret(Path(app.instance_path))
+
+
+def database_uri(url: str | None, instance: Path) -> str:
+    """Turn the configured URL into a SQLAlchemy URI; psycopg 3 is the PostgreSQL driver."""
+    if not url:
+        return f"sqlite:///{instance / 'workshop.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def persistent_secret(instance: Path) -> str:
+    """Read the instance secret, creating it once (mode 0600) so sessions survive restarts."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two workers starting together must not both write a key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,185 @@
+"""Accounts: sign-in, own password, and the coordinators' account administration."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import Agency, Role, User
+from . import audit
+from .errors import NotFound, ServiceError
+from .permissions import require
+
+MIN_PASSWORD_LENGTH = 10
+USERNAME_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+# Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What a coordinator enters to create one account."""
+
+    username: str
+    display_name: str
+    role: Role
+    agency_code: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An account together with the one-time password it was given."""
+
+    user: User
+    password: str
+
+
+def normalise_username(raw: str) -> str:
+    return unicodedata.normalize("NFC", raw).strip().lower()
+
+
+def authenticate(username: str, password: str) -> User:
+    """Return the active user with these credentials or raise with a message for the form."""
+    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
+    if not check_password_hash(user.password_hash, password):
+        raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
+    if not user.active:
+        raise ServiceError(
+            str(_l("This account is deactivated. Ask the coordinators.")), field="username"
+        )
+    audit.record(user, "auth.sign_in", user.username)
+    db.session.commit()
+    return user
+
+
+def record_sign_out(user: User) -> None:
+    audit.record(user, "auth.sign_out", user.username)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the signed-in user's own password after checking the current one."""
+    require(user, "profile.edit")
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError(str(_l("The current password is wrong.")), field="current")
+    check_password_strength(new, field="new")
+    user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
+    audit.record(user, "account.password_changed", user.username)
+    db.session.commit()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            str(
+                _l(
+                    "A password needs at least %(count)d characters.",
+                    count=MIN_PASSWORD_LENGTH,
+                )
+            ),
+            field=field,
+        )
+
+
+def list_accounts(actor: User) -> list[User]:
+    require(actor, "accounts.manage")
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def create_account(actor: User | None, new: NewAccount, *, system: bool = False) -> Issued:
+    """Create one account; without a chosen password a one-time password is issued.
+
+    `system` is for the command line, where the operator of the server acts without signing in.
+    """
+    if not system:
+        require(actor, "accounts.manage")
+    user, password = build_account(new)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "account.created", user.username, role=user.role.value)
+    db.session.commit()
+    return Issued(user, password)
+
+
+def build_account(new: NewAccount) -> tuple[User, str]:
+    """Check one account's fields and build it (not yet added); raises ServiceError."""
+    username = normalise_username(new.username)
+    if not username or not set(username) <= USERNAME_ALLOWED or len(username) > 64:
+        raise ServiceError(
+            str(_l("A username uses 1 to 64 Latin letters, digits, '.', '_' or '-'.")),
+            field="username",
+        )
+    if db.session.scalar(select(func.count()).where(User.username == username)):
+        raise ServiceError(
+            str(_l("The username %(name)s is taken.", name=username)), field="username"
+        )
+    display_name = unicodedata.normalize("NFC", new.display_name).strip()
+    if not display_name:
+        raise ServiceError(str(_l("A display name is required.")), field="display_name")
+    agency = None
+    if new.role is Role.REPRESENTATIVE:
+        code = (new.agency_code or "").strip().upper()
+        if not code:
+            raise ServiceError(str(_l("A representative needs an agency.")), field="agency")
+        agency = db.session.scalar(select(Agency).where(Agency.code == code))
+        if agency is None or not agency.active:
+            raise ServiceError(str(_l("Unknown agency %(code)s.", code=code)), field="agency")
+    elif new.agency_code:
+        raise ServiceError(str(_l("Only representatives belong to an agency.")), field="agency")
+    password = new.password or temporary_password()
+    check_password_strength(password)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=new.role,
+        # The id, not the relationship: a half-built account must not join agency.users.
+        agency_id=agency.id if agency else None,
+        password_hash=generate_password_hash(password),
+        must_change_password=new.password is None,
+    )
+    return user, password
+
+
+def temporary_password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def get_account(actor: User, user_id: int) -> User:
+    require(actor, "accounts.manage")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(str(_l("No such account.")))
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """Deactivate (or reactivate) an account; coordinators cannot lock themselves out."""
+    user = get_account(actor, user_id)
+    if user.id == actor.id and not active:
+        raise ServiceError(str(_l("You cannot deactivate your own account.")))
+    user.active = active
+    audit.record(actor, "account.activated" if active else "account.deactivated", user.username)
+    db.session.commit()
+    return user
+
+
+def reset_password(actor: User, user_id: int) -> Issued:
+    """Give an account a new one-time password, to be changed at the next sign-in."""
+    user = get_account(actor, user_id)
+    password = temporary_password()
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = True
+    audit.record(actor, "account.password_reset", user.username)
+    db.session.commit()
+    return Issued(user, password)

@@ -1,0 +1,43 @@
+"""What the home page shows to each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Agency, AuditEntry, User
+from .permissions import require
+
+
+@dataclass
+class Dashboard:
+    agencies: int
+    active_accounts: int
+    colleagues: list[User] = field(default_factory=list)
+    recent: list[AuditEntry] = field(default_factory=list)
+
+
+def for_user(user: User) -> Dashboard:
+    """Counts for everyone; colleagues for a representative; recent activity for coordinators."""
+    require(user, "dashboard.view")
+    board = Dashboard(
+        agencies=db.session.scalar(select(func.count()).select_from(Agency).where(Agency.active))
+        or 0,
+        active_accounts=db.session.scalar(select(func.count()).select_from(User).where(User.active))
+        or 0,
+    )
+    if user.agency_id is not None:
+        board.colleagues = list(
+            db.session.scalars(
+                select(User)
+                .where(User.agency_id == user.agency_id, User.id != user.id, User.active)
+                .order_by(User.username)
+            )
+        )
+    if user.role.value == "coordinator":
+        board.recent = list(
+            db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10))
+        )
+    return board

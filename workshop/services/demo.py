@@ -1,0 +1,67 @@
+"""Demo data: 53 agencies, a coordinator, an observer and a few representatives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
+from ..models import Agency, Role, User
+from . import audit
+from .demo_agencies import AGENCIES
+
+DEMO_PASSWORD = "workshop-demo"
+REPRESENTED = ("MOH", "MOE", "MOI", "PACI", "KM")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role
+    agency: str | None = None
+
+
+def demo_accounts() -> list[DemoAccount]:
+    accounts = [
+        DemoAccount("coordinator", "منسق الورشة", Role.COORDINATOR),
+        DemoAccount("observer", "مراقب", Role.OBSERVER),
+    ]
+    for code in REPRESENTED:
+        for n in (1, 2):
+            accounts.append(
+                DemoAccount(
+                    f"rep-{code.lower()}-{n}", f"ممثل {code} {n}", Role.REPRESENTATIVE, code
+                )
+            )
+    return accounts
+
+
+def seed() -> list[DemoAccount]:
+    """Add what is missing of the demo data; return the accounts created (empty the 2nd time)."""
+    by_code = {a.code: a for a in db.session.scalars(select(Agency))}
+    for code, name_ar, name_en in AGENCIES:
+        if code not in by_code:
+            by_code[code] = Agency(code=code, name_ar=name_ar, name_en=name_en)
+            db.session.add(by_code[code])
+    existing = set(db.session.scalars(select(User.username)))
+    created = []
+    for account in demo_accounts():
+        if account.username in existing:
+            continue
+        db.session.add(
+            User(
+                username=account.username,
+                display_name=account.display_name,
+                role=account.role,
+                agency=by_code[account.agency] if account.agency else None,
+                password_hash=generate_password_hash(DEMO_PASSWORD),
+            )
+        )
+        created.append(account)
+    if created:
+        audit.record(None, "demo.seeded", accounts=len(created))
+    db.session.commit()
+    return created

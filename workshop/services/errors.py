@@ -1,0 +1,33 @@
+"""Errors a service raises; the web and CLI layers show their messages as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ServiceError(Exception):
+    """A request the service refused; nothing was written."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class PermissionDenied(ServiceError):
+    """The signed-in user's role does not allow the action."""
+
+
+class NotFound(ServiceError):
+    """The object the action names does not exist."""
+
+
+class InvalidFile(ServiceError):
+    """An uploaded file was rejected; `problems` names each line at fault."""
+
+    def __init__(self, message: str, problems: Sequence[str]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

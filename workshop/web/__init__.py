@@ -1,0 +1,16 @@
+"""The web layer: blueprints, error pages, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import admin, auth, context, errors, main, security
+
+
+def init_app(app: Flask) -> None:
+    for blueprint in (main.bp, auth.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    context.init_app(app)
+    security.init_app(app)
+    auth.init_login(app)

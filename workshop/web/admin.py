@@ -1,0 +1,122 @@
+"""Account administration for coordinators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..models import Role
+from ..services import accounts, agencies, user_import
+from ..services.errors import InvalidFile, ServiceError
+from ..services.permissions import require
+from .forms import AccountForm, EmptyForm, ImportForm, role_choices
+from .htmx import render, wants_fragment
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def account_form() -> AccountForm:
+    form = AccountForm()
+    locale = str(get_locale())
+    form.role.choices = role_choices()
+    form.agency.choices = [("", str(_l("None (not a representative)")))] + [
+        (a.code, a.name_ar if locale == "ar" else f"{a.code} · {a.name_en}")
+        for a in agencies.list_agencies(current_user)
+        if a.active
+    ]
+    return form
+
+
+def accounts_page(
+    form: AccountForm, issued: list[accounts.Issued] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    return render(
+        "admin/accounts.html",
+        "admin/_account_table.html",
+        status=status,
+        form=form,
+        action_form=EmptyForm(),
+        users=accounts.list_accounts(current_user),
+        issued=issued or [],
+    )
+
+
+@bp.get("/accounts")
+@login_required
+def account_list() -> ResponseReturnValue:
+    """Every account with its role, agency and state, and the form to add one."""
+    return accounts_page(account_form())
+
+
+@bp.post("/accounts")
+@login_required
+def create_account() -> ResponseReturnValue:
+    form = account_form()
+    if form.validate_on_submit():
+        try:
+            issued = accounts.create_account(
+                current_user,
+                accounts.NewAccount(
+                    username=form.username.data or "",
+                    display_name=form.display_name.data or "",
+                    role=Role(form.role.data),
+                    agency_code=form.agency.data or None,
+                    password=form.password.data or None,
+                ),
+            )
+        except ServiceError as error:
+            getattr(form, error.field or "username").errors.append(error.message)
+        else:
+            flash(_l("Account %(name)s created.", name=issued.user.username), "success")
+            # A password the coordinator chose is not echoed; an issued one is shown once.
+            return accounts_page(account_form(), [] if form.password.data else [issued])
+    return accounts_page(form, status=422)
+
+
+@bp.post("/accounts/<int:user_id>/<any(deactivate, activate):action>")
+@login_required
+def set_active(user_id: int, action: str) -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        user = accounts.set_active(current_user, user_id, action == "activate")
+        flash(
+            _l("Account %(name)s activated.", name=user.username)
+            if user.active
+            else _l("Account %(name)s deactivated.", name=user.username),
+            "success",
+        )
+    if wants_fragment():
+        return accounts_page(account_form())
+    return redirect(url_for("admin.account_list"), 303)
+
+
+@bp.post("/accounts/<int:user_id>/reset")
+@login_required
+def reset_password(user_id: int) -> ResponseReturnValue:
+    """Issue a one-time password and show it once."""
+    if EmptyForm().validate_on_submit():
+        issued = accounts.reset_password(current_user, user_id)
+        return accounts_page(account_form(), [issued])
+    return redirect(url_for("admin.account_list"), 303)
+
+
+@bp.route("/accounts/import", methods=["GET", "POST"])
+@login_required
+def import_accounts() -> ResponseReturnValue:
+    """Create accounts from a CSV file: all lines or none."""
+    require(current_user, "accounts.manage")
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            issued = user_import.import_accounts(current_user, form.file.data.read())
+        except InvalidFile as error:
+            form.file.errors.append(error.message)
+            problems = error.problems
+        else:
+            flash(_l("%(count)d accounts imported.", count=len(issued)), "success")
+            return render_template("admin/import_done.html", issued=issued)
+    status = 422 if form.errors else 200
+    return render_template("admin/import.html", form=form, problems=problems), status

@@ -1,0 +1,106 @@
+"""Sign in, sign out, own profile and password."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter, login_manager
+from ..models import User
+from ..services import accounts
+from ..services.errors import ServiceError
+from .forms import EmptyForm, LoginForm, PasswordForm
+from .navigation import safe_next
+
+bp = Blueprint("auth", __name__)
+
+# Endpoints a user with a one-time password may reach before choosing a new one.
+OPEN_WITH_TEMPORARY_PASSWORD = {"auth.profile", "auth.logout", "main.language", "static"}
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def require_new_password() -> ResponseReturnValue | None:
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD
+        ):
+            flash(_l("Choose a new password before you go on."), "info")
+            return redirect(url_for("auth.profile"))
+        return None
+
+
+def login_rate_key() -> str:
+    """Address and username together: a whole hall may sign in from one NAT address."""
+    username = (request.form.get("username") or "").strip().lower()
+    return f"{get_remote_address()}|{username}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), key_func=login_rate_key, methods=["POST"]
+)
+def login() -> ResponseReturnValue:
+    """Show the sign-in form; on success go where the user was heading."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        except ServiceError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    form = EmptyForm()
+    if form.validate_on_submit():
+        accounts.record_sign_out(current_user)
+        logout_user()
+        flash(_l("You are signed out."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    """The signed-in user's account, with the form to change the password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data or "", form.new.data or "")
+        except ServiceError as error:
+            getattr(form, error.field or "new").errors.append(error.message)
+        else:
+            flash(_l("Your password is changed."), "success")
+            return redirect(url_for("auth.profile"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/profile.html", form=form), status

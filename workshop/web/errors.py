@@ -1,0 +1,79 @@
+"""Friendly error pages in both languages; JSON for API clients."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+from ..services.errors import NotFound, PermissionDenied, ServiceError
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("File too large"),
+    422: _l("Invalid input"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("Your account is not allowed to see or do this."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The upload is larger than the limit of %(mb)s MB."),
+    429: _l("Too many attempts in a short time. Wait a minute and try again."),
+    500: _l("The error was logged. Nothing was saved by the failed action."),
+}
+
+
+def error_page(code: int, message: str | None = None) -> ResponseReturnValue:
+    from flask import current_app
+
+    text = message or str(MESSAGES.get(code, MESSAGES[400])) % {
+        "mb": current_app.config.get("MAX_UPLOAD_MB")
+    }
+    title = str(TITLES.get(code, TITLES[400]))
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        return {"error": title, "message": text, "status": code}, code
+    return render_template("errors/error.html", code=code, title=title, message=text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied) -> ResponseReturnValue:
+        db.session.rollback()
+        return error_page(403, error.message)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> ResponseReturnValue:
+        db.session.rollback()
+        return error_page(404, error.message)
+
+    @app.errorhandler(ServiceError)
+    def refused(error: ServiceError) -> ResponseReturnValue:
+        db.session.rollback()
+        return error_page(422, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        return error_page(
+            400, str(_l("The form has expired or lacks its security token. Reload the page."))
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        return error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> ResponseReturnValue:
+        db.session.rollback()
+        app.logger.exception("Unhandled error", exc_info=error)
+        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
+            raise error
+        return error_page(InternalServerError.code)

@@ -1,0 +1,35 @@
+"""The one place that reads htmx request headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, redirect, render_template, request
+
+
+def wants_fragment() -> bool:
+    """An htmx request that swaps part of a page (not a boosted or history-restore request)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
+    """The full page for a normal request, only the partial for an htmx request."""
+    response = make_response(
+        render_template(fragment if wants_fragment() else page, **context), status
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def see_other(location: str) -> Response:
+    """Post/Redirect/Get; htmx follows HX-Redirect with a full page load."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
