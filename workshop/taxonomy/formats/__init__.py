@@ -1,0 +1,63 @@
+"""File formats: our JSON export, flat CSV / XLSX, and SKOS (Turtle). All pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..build import build
+from ..findings import Finding, Severity, TreeError
+from ..model import Concept, Tree
+from ..validate import DEFAULT_POLICY, Policy, blocking, validate
+
+
+class FormatError(TreeError):
+    """A file that cannot be imported; every problem names its line or concept."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A tree read from a file, with what the file said about itself and any warnings."""
+
+    tree: Tree
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def problem(
+    rule: str, concept: str | None = None, line: int | None = None, **params: object
+) -> Finding:
+    return Finding(rule, Severity.ERROR, concept, params, line=line)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a byte order mark is allowed) or a FormatError naming the line and byte."""
+    if not data.strip():
+        raise FormatError([problem("empty_file")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError([problem("invalid_encoding", line=line, offset=error.start)]) from None
+
+
+def finish(
+    concepts: list[Concept],
+    lines: dict[str, int] | None = None,
+    metadata: dict[str, Any] | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    notes: list[Finding] | None = None,
+) -> Imported:
+    """Build and check an imported tree: structural faults and concepts without any label
+    reject the file; label flaws of a published file are kept as warnings to fix later."""
+    try:
+        tree = build(concepts, lines)
+    except TreeError as error:
+        raise FormatError(error.findings) from None
+    findings = validate(tree, policy.for_import())
+    if lines:
+        findings = [replace(f, line=lines.get(f.concept or "")) for f in findings]
+    errors = blocking(findings)
+    if errors:
+        raise FormatError(errors)
+    return Imported(tree, metadata or {}, [*(notes or []), *findings])

@@ -1,0 +1,120 @@
+"""Merging proposals in order; diffs and the matcher for trees without shared ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.taxonomy.trees import services
+from workshop.taxonomy import changes as ch
+from workshop.taxonomy.apply import Result, apply
+from workshop.taxonomy.build import build
+from workshop.taxonomy.diff import DiffError, diff
+from workshop.taxonomy.match import adopt_ids, match
+from workshop.taxonomy.merge import Proposal, merge
+from workshop.taxonomy.model import Status, make_concept
+
+
+def test_merge_applies_proposals_in_order_and_holds_back_a_conflicting_one_whole():
+    base = services()
+    first = Proposal(12, [ch.relabel("clinics", {"en": "Primary care"})], base)
+    second = Proposal(
+        15,
+        [
+            ch.add("dental", "health", 0, {"ar": "الأسنان", "en": "Dental"}),
+            ch.relabel("clinics", {"en": "Care"}),
+        ],
+        base,
+    )
+    third = Proposal(16, [ch.Move("housing", None, 0)], base)
+    report = merge(base, [first, second, third])
+    assert report.accepted == [12, 16] and report.held_back == [15]
+    assert "dental" not in report.tree  # nothing of the held-back proposal
+    assert report.tree["clinics"].labels["en"] == "Primary care"
+    assert report.tree.roots[0] == "housing"
+    held = report.proposals[1]
+    assert [o.result for o in held.outcomes] == [Result.APPLIED, Result.CONFLICT]
+
+
+def test_a_held_back_proposal_leaves_no_trace_even_after_renumbering_siblings():
+    base = services()
+    report = merge(
+        base,
+        [
+            Proposal(
+                1, [ch.add("a", "health", 0, {"ar": "أ"}), ch.relabel("nowhere", {"ar": "ب"})], base
+            )
+        ],
+    )
+    assert report.tree == base
+
+
+def test_merge_is_deterministic():
+    base = services()
+    proposals = [Proposal(i, [ch.relabel("clinics", {"en": f"Care {i}"})], base) for i in range(5)]
+    assert merge(base, proposals) == merge(base, proposals)
+
+
+def test_diff_recognises_relabels_and_moves():
+    a = services()
+    b = apply(
+        a,
+        [
+            ch.relabel("clinics", {"en": "Care"}),
+            ch.Move("schools", "health", 0),
+            ch.add("dental", "housing", 0, {"ar": "الأسنان"}),
+            ch.Retire("insurance", replaced_by="hospitals"),
+        ],
+    ).tree
+    changes = diff(a, b)
+    assert sorted(c.op for c in changes) == ["add", "move", "relabel", "retire"]
+    assert apply(a, changes).tree == b
+    assert diff(a, a) == []
+
+
+def test_diff_refuses_to_reinstate_a_retired_concept():
+    a = services()
+    b = build(
+        [
+            *(c for c in a.concepts.values() if c.id != "old-grants"),
+            make_concept("old-grants", {"ar": "المنح"}, position=9),
+        ]
+    )
+    with pytest.raises(DiffError, match="old-grants"):
+        diff(a, b)
+
+
+def test_diff_retires_what_the_second_tree_lacks():
+    a = services()
+    b = build([c for c in a.concepts.values() if c.id != "insurance"])
+    changes = diff(a, b)
+    assert [(c.op, c.id) for c in changes] == [("retire", "insurance")]
+
+
+def test_the_matcher_pairs_trees_without_shared_ids_by_label_and_path():
+    old = services()
+    uploaded = build(
+        [
+            make_concept("1", {"ar": "الصحة", "en": "Health"}),
+            make_concept("1.1", {"ar": "المستشفيات", "en": "Hospitals"}, parent="1"),
+            make_concept("1.2", {"ar": "مراكز الرعاية", "en": "Care centres"}, parent="1"),
+            make_concept("2", {"ar": "التعليم", "en": "Education"}, position=1),
+            make_concept("2.1", {"ar": "العيادات", "en": "Clinics"}, parent="2"),  # moved
+        ]
+    )
+    found = match(old, uploaded)
+    assert found.pairs == {"1": "health", "1.1": "hospitals", "2": "education", "2.1": "clinics"}
+    assert found.unmatched_new == ["1.2"]
+    assert "insurance" in found.unmatched_old
+    rekeyed = adopt_ids(old, uploaded, found)
+    assert rekeyed["clinics"].parent == "education"
+    changes = diff(old, rekeyed)
+    moved = [c for c in changes if isinstance(c, ch.Move) and c.id == "clinics"]
+    assert moved and moved[0].parent == "education"
+
+
+def test_retired_concepts_keep_their_ids_after_a_diff():
+    a = services()
+    b = apply(a, [ch.Merge("housing", "health")]).tree
+    after = apply(a, diff(a, b)).tree
+    assert after["housing"].status is Status.RETIRED
+    assert after["housing"].replaced_by == "health"

@@ -1,0 +1,120 @@
+"""Property-based tests: random trees and random change sets keep every invariant."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.unit.taxonomy.trees import change_lists, trees
+from workshop.taxonomy import changes as ch
+from workshop.taxonomy.apply import Result, apply
+from workshop.taxonomy.diff import diff
+from workshop.taxonomy.formats import csv_format, json_format, skos_format
+from workshop.taxonomy.merge import Proposal, merge
+from workshop.taxonomy.validate import check_invariants, validate
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def label_errors(tree):
+    return [f for f in validate(tree) if f.rule == "duplicate_label"]
+
+
+@SETTINGS
+@given(st.data())
+def test_random_changes_keep_every_invariant(data):
+    tree = data.draw(trees(max_size=300))
+    changes = data.draw(change_lists(tree, max_changes=40))
+    result = apply(tree, changes)
+    assert check_invariants(result.tree) == []
+    assert label_errors(result.tree) == []
+    assert len(result.outcomes) == len(changes)
+    # ids are never lost or reused: every old concept is still there
+    assert set(tree.concepts) <= set(result.tree.concepts)
+    for concept_id, old in tree.concepts.items():
+        if not old.active:
+            assert result.tree[concept_id] == old
+
+
+@SETTINGS
+@given(st.data())
+def test_diff_then_apply_gives_the_second_tree(data):
+    a = data.draw(trees())
+    b = apply(a, data.draw(change_lists(a))).tree
+    assert apply(a, diff(a, b)).tree == b
+
+
+@SETTINGS
+@given(st.data())
+def test_diff_between_two_unrelated_edits_of_a_tree(data):
+    origin = data.draw(trees())
+    a = apply(origin, data.draw(change_lists(origin))).tree
+    b = apply(a, data.draw(change_lists(a))).tree
+    changes = diff(a, b)
+    assert apply(a, changes).tree == b
+    assert diff(b, b) == []
+
+
+@SETTINGS
+@given(st.data())
+def test_three_way_apply_on_an_unchanged_base_equals_plain_apply(data):
+    tree = data.draw(trees())
+    changes = data.draw(change_lists(tree))
+    plain, three_way = apply(tree, changes), apply(tree, changes, base=tree)
+    assert three_way.tree == plain.tree
+    assert [o.result for o in three_way.outcomes] == [o.result for o in plain.outcomes]
+
+
+@SETTINGS
+@given(st.data())
+def test_merge_is_deterministic_and_never_overwrites_a_concurrent_change(data):
+    base = data.draw(trees())
+    proposals = [
+        Proposal(i, data.draw(change_lists(base, max_changes=6)), base)
+        for i in range(data.draw(st.integers(1, 4)))
+    ]
+    first, second = merge(base, proposals), merge(base, proposals)
+    assert first == second
+    assert check_invariants(first.tree) == [] and label_errors(first.tree) == []
+    # Every label an accepted proposal set is what the result shows, unless a later accepted
+    # proposal set it knowingly: a value nobody saw is never replaced silently.
+    final = first.tree
+    written: dict[tuple[str, str], object] = {}
+    for report, proposal in zip(first.proposals, proposals, strict=True):
+        if not report.accepted:
+            continue
+        for outcome, change in zip(report.outcomes, proposal.changes, strict=True):
+            if isinstance(change, ch.Relabel) and outcome.result is Result.APPLIED:
+                for language, value in change.labels.items():
+                    key = (change.id, language)
+                    if key in written:
+                        assert written[key] == value, "a concurrent relabel was overwritten"
+                    written[key] = value
+    for (concept_id, language), value in written.items():
+        concept = final.get(concept_id)
+        assert concept is not None and concept.labels.get(language) == value
+
+
+@SETTINGS
+@given(trees())
+def test_json_round_trip_is_lossless(tree):
+    document = json_format.export_document(
+        tree, {"slug": "t", "name": {"ar": "تصنيف"}}, {"number": 1}
+    )
+    assert json_format.read(json_format.dumps(document)).tree == tree
+
+
+@SETTINGS
+@given(trees())
+def test_csv_round_trip_is_lossless(tree):
+    assert csv_format.read(csv_format.write(tree)).tree == tree
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees(max_size=25))
+def test_skos_round_trip_is_lossless(tree):
+    assert skos_format.read(skos_format.write(tree, "t")).tree == tree

@@ -1,0 +1,332 @@
+"""Applying changes to a tree: two-way, or three-way against what the proposer saw."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from types import MappingProxyType
+
+from .build import retired_concept
+from .changes import Add, Change, ChildPolicy, Merge, Move, Relabel, Retire, with_seen
+from .draft import Draft
+from .findings import Conflict, Finding, Severity
+from .model import Concept, Tree
+from .validate import DEFAULT_POLICY, Policy, concept_findings, sibling_findings
+
+
+class Result(StrEnum):
+    APPLIED = "applied"
+    NOOP = "noop"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    index: int
+    change: Change
+    result: Result
+    conflict: Conflict | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The new tree and what happened to each change, in order."""
+
+    tree: Tree
+    outcomes: tuple[Outcome, ...]
+    warnings: tuple[Finding, ...] = ()
+
+    @property
+    def conflicts(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result is Result.CONFLICT]
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+class Refused(Exception):
+    """Raised inside the engine when a change conflicts; never escapes apply()."""
+
+    def __init__(self, kind: str, concept: str, **params: object) -> None:
+        super().__init__(kind)
+        self.conflict = Conflict(kind, concept, MappingProxyType(params))
+
+
+@dataclass
+class _Run:
+    """What one pass over a change set did to a draft."""
+
+    outcomes: list[Outcome]
+    touched: dict[str, int]  # concept id -> index of the last change that placed or relabelled it
+
+    def late_conflicts(self, draft: Draft, policy: Policy) -> dict[int, Conflict]:
+        """Duplicate sibling labels the change set introduced (pre-existing ones are not)."""
+        if policy.label_rules is not Severity.ERROR:
+            return {}
+        groups = {draft.concepts[c].parent for c in self.touched if draft.concepts[c].active}
+        found: dict[int, Conflict] = {}
+        for parent in groups:
+            for finding in sibling_findings(
+                draft.children(parent), draft.concepts.__getitem__, policy
+            ):
+                pair = (finding.concept, str(finding.params["other"]))
+                blamed = [(self.touched[c], c) for c in pair if c in self.touched]
+                if blamed:  # the later change made the clash; an untouched pair is old
+                    index, culprit = max(blamed)
+                    other = pair[1] if culprit == pair[0] else pair[0]
+                    found.setdefault(
+                        index,
+                        Conflict("duplicate_label", culprit, {**finding.params, "other": other}),
+                    )
+        return found
+
+    def warnings(self, draft: Draft, policy: Policy) -> list[Finding]:
+        result: list[Finding] = []
+        for concept_id in sorted(self.touched):
+            concept = draft.concepts[concept_id]
+            if concept.active:
+                result.extend(
+                    f for f in concept_findings(concept, policy) if f.severity is Severity.WARNING
+                )
+        return result
+
+
+def apply(
+    tree: Tree, changes: Sequence[Change], base: Tree | None = None, policy: Policy = DEFAULT_POLICY
+) -> Applied:
+    """Apply changes in order; a conflicting change is skipped whole and reported.
+
+    With `base` (the version the changes were written against) every change is three-way:
+    what it saw is compared with the current tree. Label rules are checked once the whole
+    set is placed, so that two siblings may swap labels within one change set.
+    """
+    prepared = seen_in_order(changes, base) if base is not None else list(changes)
+    excluded: dict[int, Conflict] = {}
+    while True:
+        draft = Draft(tree)
+        run = _run(draft, prepared, policy, excluded)
+        late = run.late_conflicts(draft, policy)
+        if not late:
+            return Applied(draft.freeze(), tuple(run.outcomes), tuple(run.warnings(draft, policy)))
+        excluded.update(late)  # drop the culprits and try the rest again
+
+
+def seen_in_order(changes: Sequence[Change], base: Tree) -> list[Change]:
+    """Fill what each change saw: the base as the proposal's earlier changes left it."""
+    draft = Draft(base)
+    result = []
+    for change in changes:
+        result.append(with_seen(change, draft))
+        # A change that fails here conflicts when applied for real; later ones see the base.
+        with suppress(Refused):
+            apply_one(draft, change, LENIENT)
+    return result
+
+
+LENIENT = Policy(
+    required_languages=(), missing_language=Severity.WARNING, label_rules=Severity.WARNING
+)
+
+
+def _run(
+    draft: Draft, changes: Sequence[Change], policy: Policy, excluded: dict[int, Conflict]
+) -> _Run:
+    run = _Run([], {})
+    for index, change in enumerate(changes):
+        if index in excluded:
+            run.outcomes.append(Outcome(index, change, Result.CONFLICT, excluded[index]))
+            continue
+        try:
+            result, placed = apply_one(draft, change, policy)
+        except Refused as refusal:
+            run.outcomes.append(Outcome(index, change, Result.CONFLICT, refusal.conflict))
+            continue
+        run.outcomes.append(Outcome(index, change, result))
+        for concept_id in placed:
+            run.touched[concept_id] = index
+    return run
+
+
+def apply_one(draft: Draft, change: Change, policy: Policy) -> tuple[Result, Iterable[str]]:
+    """Apply one change to the draft or raise Refused; returns the ids it placed/relabelled."""
+    if isinstance(change, Add):
+        return _add(draft, change, policy)
+    if isinstance(change, Relabel):
+        return _relabel(draft, change, policy)
+    if isinstance(change, Move):
+        return _move(draft, change)
+    if isinstance(change, Retire):
+        return _retire(draft, change)
+    return _merge(draft, change)
+
+
+def _active(draft: Draft, concept_id: str) -> Concept:
+    concept = draft.get(concept_id)
+    if concept is None:
+        raise Refused("unknown_concept", concept_id)
+    if not concept.active:
+        raise Refused("concept_retired", concept_id)
+    return concept
+
+
+def _check_parent(draft: Draft, parent: str | None, concept_id: str) -> None:
+    if parent is None:
+        return
+    found = draft.get(parent)
+    if found is None:
+        raise Refused("dangling_parent", concept_id, parent=parent)
+    if not found.active:
+        raise Refused("parent_retired", concept_id, parent=parent)
+
+
+def _check_labels(concept: Concept, policy: Policy) -> None:
+    for finding in concept_findings(concept, policy):
+        if finding.severity is Severity.ERROR:
+            raise Refused(finding.rule, concept.id, **finding.params)
+
+
+def _add(draft: Draft, change: Add, policy: Policy) -> tuple[Result, Iterable[str]]:
+    existing = draft.get(change.id)
+    if existing is not None:
+        if (
+            existing.active
+            and existing.parent == change.parent
+            and existing.labels == change.labels
+            and existing.notes == change.notes
+        ):
+            return Result.NOOP, ()
+        raise Refused("id_taken", change.id)
+    _check_parent(draft, change.parent, change.id)
+    concept = Concept(change.id, change.labels, change.notes)
+    _check_labels(concept, policy)
+    draft.insert(concept, change.parent, change.position)
+    return Result.APPLIED, (change.id,)
+
+
+def _relabel(draft: Draft, change: Relabel, policy: Policy) -> tuple[Result, Iterable[str]]:
+    current = _active(draft, change.id)
+    seen = change.seen
+    updated = {"label": dict(current.labels), "note": dict(current.notes)}
+    changed = False
+    for field, touched, now_map, seen_map in (
+        ("label", change.labels, current.labels, seen.labels if seen else None),
+        ("note", change.notes, current.notes, seen.notes if seen else None),
+    ):
+        for language, value in touched.items():
+            now = now_map.get(language)
+            if now == value:
+                continue
+            if seen_map is not None and language in seen_map and seen_map[language] != now:
+                raise Refused(
+                    "changed_since_base",
+                    change.id,
+                    field=f"{field} ({language})",
+                    current=now or "-",
+                    seen=seen_map[language] or "-",
+                )
+            changed = True
+            if value is None:
+                updated[field].pop(language, None)
+            else:
+                updated[field][language] = value
+    if not changed:
+        return Result.NOOP, ()
+    concept = replace(
+        current,
+        labels=dict(sorted(updated["label"].items())),
+        notes=dict(sorted(updated["note"].items())),
+    )
+    _check_labels(concept, policy)
+    draft.put(concept)
+    return Result.APPLIED, (change.id,)
+
+
+def _move(draft: Draft, change: Move) -> tuple[Result, Iterable[str]]:
+    current = _active(draft, change.id)
+    _check_parent(draft, change.parent, change.id)
+    if change.parent is not None and draft.is_ancestor_or_self(change.id, change.parent):
+        raise Refused("cycle", change.id, parent=change.parent)
+    seen = change.seen
+    if current.parent == change.parent:
+        if seen is not None and seen.parent != change.parent:
+            return Result.NOOP, ()  # someone else already moved it here
+        last = len(draft.children(change.parent)) - 1
+        if current.position == min(change.position, last):
+            return Result.NOOP, ()
+    elif seen is not None and seen.parent != current.parent:
+        raise Refused(
+            "changed_since_base",
+            change.id,
+            field="parent",
+            current=current.parent or "-",
+            seen=seen.parent or "-",
+        )
+    draft.insert(draft.detach(change.id), change.parent, change.position)
+    return Result.APPLIED, (change.id,)
+
+
+def _retire(draft: Draft, change: Retire) -> tuple[Result, Iterable[str]]:
+    current = draft.get(change.id)
+    if current is None:
+        raise Refused("unknown_concept", change.id)
+    if not current.active:
+        if current.replaced_by == change.replaced_by:
+            return Result.NOOP, ()
+        raise Refused(
+            "changed_since_base", change.id, field="status", current="retired", seen="active"
+        )
+    descendants = draft.descendants(change.id)
+    cascade = change.children is ChildPolicy.CASCADE
+    if change.replaced_by is not None:
+        target = draft.get(change.replaced_by)
+        if (
+            target is None
+            or not target.active
+            or change.replaced_by == change.id
+            or (cascade and change.replaced_by in set(descendants))
+        ):
+            raise Refused("invalid_replacement", change.id, target=change.replaced_by)
+    seen = change.seen
+    if (
+        cascade
+        and seen is not None
+        and seen.descendants is not None
+        and set(seen.descendants) != set(descendants)
+    ):
+        raise Refused("children_changed", change.id)
+    if cascade:
+        for concept_id in reversed(descendants):  # deepest first
+            draft.put(retired_concept(draft.detach(concept_id), change.replaced_by))
+        draft.put(retired_concept(draft.detach(change.id), change.replaced_by))
+        return Result.APPLIED, ()
+    children = list(draft.children(change.id))
+    retired = draft.detach(change.id)
+    for offset, child in enumerate(children):
+        draft.insert(draft.detach(child), retired.parent, retired.position + offset)
+    draft.put(retired_concept(retired, change.replaced_by))
+    return Result.APPLIED, children
+
+
+def _merge(draft: Draft, change: Merge) -> tuple[Result, Iterable[str]]:
+    current = draft.get(change.id)
+    if current is None:
+        raise Refused("unknown_concept", change.id)
+    if change.into == change.id:
+        raise Refused("invalid_replacement", change.id, target=change.into)
+    if not current.active:
+        if current.replaced_by == change.into:
+            return Result.NOOP, ()
+        raise Refused(
+            "changed_since_base", change.id, field="status", current="retired", seen="active"
+        )
+    _active(draft, change.into)
+    if draft.is_ancestor_or_self(change.id, change.into):
+        raise Refused("cycle", change.into, parent=change.id)
+    children = list(draft.children(change.id))
+    for child in children:
+        draft.insert(draft.detach(child), change.into, len(draft.children(change.into)))
+    draft.put(retired_concept(draft.detach(change.id), change.into))
+    return Result.APPLIED, children

@@ -1,0 +1,98 @@
+"""Building a tree from loose concepts (an import, a stored version): structure is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .findings import Finding, Severity, TreeError
+from .model import Concept, Status, Tree
+
+ERROR = Severity.ERROR
+
+
+def build(concepts: Iterable[Concept], lines: dict[str, int] | None = None) -> Tree:
+    """Make a Tree of concepts whose `position` orders siblings (ties keep input order).
+
+    Raises TreeError listing every structural fault: duplicate ids, missing or retired
+    parents, cycles. `lines` maps ids to file lines so that findings can name them.
+    Positions are renumbered 0..n-1; retired concepts are kept outside the tree.
+    """
+    lines = lines or {}
+    findings: list[Finding] = []
+    by_id: dict[str, Concept] = {}
+    for concept in concepts:
+        if concept.id in by_id:
+            findings.append(Finding("duplicate_id", ERROR, concept.id, line=lines.get(concept.id)))
+            continue
+        if not concept.active and (concept.parent is not None or concept.position):
+            concept = replace(concept, parent=None, position=0)
+        by_id[concept.id] = concept
+
+    groups: dict[str | None, list[Concept]] = {}
+    for concept in by_id.values():
+        if not concept.active:
+            continue
+        above = by_id.get(concept.parent) if concept.parent is not None else None
+        if concept.parent is not None and above is None:
+            findings.append(_at("dangling_parent", concept, lines, parent=concept.parent))
+        elif above is not None and not above.active:
+            findings.append(_at("parent_retired", concept, lines, parent=concept.parent))
+        else:
+            groups.setdefault(concept.parent, []).append(concept)
+    findings.extend(_cycles(by_id, groups, lines))
+    if findings:
+        raise TreeError(findings)
+
+    children: dict[str | None, tuple[str, ...]] = {}
+    for parent, members in groups.items():
+        members.sort(key=lambda c: c.position)  # stable: equal positions keep input order
+        for index, concept in enumerate(members):
+            if concept.position != index:
+                by_id[concept.id] = replace(concept, position=index)
+        children[parent] = tuple(c.id for c in members)
+    return Tree(concepts=by_id, children=children)
+
+
+def _at(rule: str, concept: Concept, lines: dict[str, int], **params: object) -> Finding:
+    return Finding(rule, ERROR, concept.id, params, line=lines.get(concept.id))
+
+
+def _cycles(
+    by_id: dict[str, Concept], groups: dict[str | None, list[Concept]], lines: dict[str, int]
+) -> list[Finding]:
+    """Active concepts not reachable from a root sit on (or under) a cycle."""
+    reachable: set[str] = set()
+    stack = [c.id for c in groups.get(None, [])]
+    while stack:
+        top = stack.pop()
+        reachable.add(top)
+        stack.extend(c.id for c in groups.get(top, []))
+    findings: list[Finding] = []
+    reported: set[str] = set()
+    for concept in by_id.values():
+        if not concept.active or concept.id in reachable or concept.id in reported:
+            continue
+        # Walk up to find the loop itself and report each of its members once.
+        seen: list[str] = []
+        current: str | None = concept.id
+        while (
+            current is not None
+            and current in by_id
+            and current not in seen
+            and current not in reported
+        ):
+            seen.append(current)
+            current = by_id[current].parent
+        if current is not None and current in seen:
+            loop = seen[seen.index(current) :]
+            for member in loop:
+                reported.add(member)
+                findings.append(_at("cycle", by_id[member], lines, parent=by_id[member].parent))
+        else:
+            reported.update(seen)
+    return findings
+
+
+def retired_concept(concept: Concept, replaced_by: str | None) -> Concept:
+    return replace(concept, status=Status.RETIRED, parent=None, position=0, replaced_by=replaced_by)

@@ -1,0 +1,131 @@
+"""Differences between two trees as changes: apply(a, diff(a, b)) == b."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .apply import LENIENT, Result, apply_one
+from .changes import (
+    Add,
+    Change,
+    ChildPolicy,
+    Move,
+    MoveSeen,
+    Relabel,
+    RelabelSeen,
+    Retire,
+    RetireSeen,
+)
+from .draft import Draft
+from .model import Concept, Status, Tree
+
+
+class DiffError(ValueError):
+    """b cannot be reached from a with the five operations."""
+
+
+def diff(a: Tree, b: Tree) -> list[Change]:
+    """The changes that turn `a` into `b`, each recording what it saw in `a`.
+
+    Relabels and moves are recognised as such. Concepts of `a` that `b` lacks or has retired
+    are retired (with b's replaced_by). `b` may not reactivate a concept retired in `a`;
+    changes to concepts retired in both are not expressible and are ignored.
+    """
+    draft = Draft(a)
+    changes: list[Change] = []
+
+    def emit(change: Change) -> None:
+        result, _placed = apply_one(draft, change, LENIENT)  # labels are b's business
+        assert result is Result.APPLIED, change
+        changes.append(change)
+
+    for concept_id in b.descendants(None):  # parents before children, siblings in order
+        target = b.concepts[concept_id]
+        current = draft.get(concept_id)
+        if current is None:
+            emit(Add(concept_id, target.parent, target.position, target.labels, target.notes))
+            continue
+        if current is target:
+            continue  # the same object: nothing changed (common when b came from a)
+        if not current.active:
+            raise DiffError(
+                f"{concept_id} is retired in the first tree and active in the "
+                "second; a retired concept cannot be reinstated"
+            )
+        relabelled = _relabel(current, target)
+        if relabelled is not None:
+            emit(relabelled)
+        if current.parent != target.parent or current.position != target.position:
+            emit(
+                Move(
+                    concept_id,
+                    target.parent,
+                    target.position,
+                    MoveSeen(current.parent, current.position),
+                )
+            )
+
+    leaving = [c for c in a.descendants(None) if not _active_in(b, c)]
+    for gone in b.retired():
+        if gone.id not in a.concepts:  # born and retired between a and b
+            emit(Add(gone.id, None, len(draft.children(None)), gone.labels, gone.notes))
+            leaving.append(gone.id)
+    for concept_id in _replaced_first(leaving, b):
+        concept = b.get(concept_id)
+        replaced_by = concept.replaced_by if concept is not None else None
+        replacement = draft.get(replaced_by) if replaced_by is not None else None
+        if replaced_by is not None and (replacement is None or not replacement.active):
+            raise DiffError(
+                f"{concept_id} is replaced by {replaced_by}, which is not an "
+                "active concept when it is retired"
+            )
+        if concept is not None:  # relabelled, then retired
+            relabelled = _relabel(draft.concepts[concept_id], concept)
+            if relabelled is not None:
+                emit(relabelled)
+        # Promote: the children still here are retired too, later; none of them is in b.
+        emit(Retire(concept_id, ChildPolicy.PROMOTE, replaced_by, RetireSeen(Status.ACTIVE)))
+    return changes
+
+
+def _replaced_first(leaving: list[str], b: Tree) -> list[str]:
+    """Retire a concept before the one that replaces it (that one must still be active)."""
+    leaving_set = set(leaving)
+
+    def chain_length(concept_id: str) -> int:
+        length, seen = 0, {concept_id}
+        concept = b.get(concept_id)
+        target = concept.replaced_by if concept is not None else None
+        while target in leaving_set and target not in seen:
+            length, seen = length + 1, seen | {target}
+            concept = b.get(target)
+            target = concept.replaced_by if concept is not None else None
+        return length
+
+    return sorted(leaving, key=lambda c: -chain_length(c))  # stable: ties keep tree order
+
+
+def _active_in(tree: Tree, concept_id: str) -> bool:
+    concept = tree.get(concept_id)
+    return concept is not None and concept.active
+
+
+def _relabel(current: Concept, target: Concept) -> Relabel | None:
+    if current.labels == target.labels and current.notes == target.notes:
+        return None
+
+    def touched(now: Mapping[str, str], then: Mapping[str, str]) -> dict[str, str | None]:
+        return {
+            k: then.get(k) for k in sorted(now.keys() | then.keys()) if now.get(k) != then.get(k)
+        }
+
+    labels = touched(current.labels, target.labels)
+    notes = touched(current.notes, target.notes)
+    return Relabel(
+        current.id,
+        labels,
+        notes,
+        RelabelSeen(
+            {k: current.labels.get(k) for k in labels}, {k: current.notes.get(k) for k in notes}
+        ),
+    )

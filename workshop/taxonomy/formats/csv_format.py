@@ -1,0 +1,176 @@
+"""Flat tables (CSV, and XLSX through the same rows): one row per concept.
+
+Header: id,parent,position,label_ar,label_en,note_ar,note_en,status,replaced_by, then any
+label_<lang>, note_<lang>, alt_<lang> (synonyms joined by " | ") and related (ids joined by
+spaces). Other files can be read with a column mapping, and parents derived from dotted
+codes such as 01.1.2 -> 01.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..model import Concept, Status, Tree, make_concept
+from . import FormatError, Imported, decode, finish, problem
+
+BASE_COLUMNS = (
+    "id",
+    "parent",
+    "position",
+    "label_ar",
+    "label_en",
+    "note_ar",
+    "note_en",
+    "status",
+    "replaced_by",
+)
+REQUIRED = ("id",)
+ALT_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which header of the file holds each of our columns (ours -> theirs), and whether the
+    parent comes from a dotted code in the id column."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    dotted_codes: bool = False
+
+
+def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: active concepts in tree order, then retired ones."""
+    languages = sorted(
+        {lang for c in tree.concepts.values() for lang in (*c.labels, *c.notes, *c.alt_labels)}
+        - {"ar", "en"}
+    )
+    alt_languages = sorted({lang for c in tree.concepts.values() for lang in c.alt_labels})
+    header = [
+        *BASE_COLUMNS,
+        *(f"label_{lang}" for lang in languages),
+        *(f"note_{lang}" for lang in languages),
+        *(f"alt_{lang}" for lang in alt_languages),
+        "related",
+    ]
+    rows = []
+    ordered = [*tree.walk(), *sorted(tree.retired(), key=lambda c: c.id)]
+    for concept in ordered:
+        row = [
+            concept.id,
+            concept.parent or "",
+            str(concept.position),
+            concept.labels.get("ar", ""),
+            concept.labels.get("en", ""),
+            concept.notes.get("ar", ""),
+            concept.notes.get("en", ""),
+            concept.status.value,
+            concept.replaced_by or "",
+        ]
+        row.extend(concept.labels.get(lang, "") for lang in languages)
+        row.extend(concept.notes.get(lang, "") for lang in languages)
+        row.extend(ALT_SEPARATOR.join(concept.alt_labels.get(lang, ())) for lang in alt_languages)
+        row.append(" ".join(concept.related))
+        rows.append(row)
+    return header, rows
+
+
+def write(tree: Tree) -> bytes:
+    """UTF-8 CSV with a byte order mark, so that spreadsheet programs read Arabic right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header, rows = table(tree)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
+    """A tree from CSV bytes, or FormatError naming each line at fault."""
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = ((reader.line_num, row) for row in reader)
+    return read_rows(rows, mapping or ColumnMapping())
+
+
+def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping) -> Imported:
+    """Shared by CSV and XLSX: (line number, cells) pairs, the first being the header."""
+    iterator: Iterator[tuple[int, Sequence[str]]] = iter(rows)
+    try:
+        _line, header = next(iterator)
+    except StopIteration:
+        raise FormatError([problem("empty_file")]) from None
+    names = [h.strip() for h in header]
+    theirs = {ours: mapping.columns.get(ours, ours) for ours in BASE_COLUMNS}
+    missing = [theirs[c] for c in REQUIRED if theirs[c] not in names]
+    if not any(n.startswith("label_") or n in mapping.columns.values() for n in names):
+        missing.append("label_ar / label_en")
+    if missing:
+        raise FormatError([problem("wrong_header", line=1, columns=", ".join(missing))])
+    index = {name: i for i, name in enumerate(names)}
+    ours_by_theirs = {v: k for k, v in mapping.columns.items()}
+
+    concepts: list[Concept] = []
+    lines: dict[str, int] = {}
+    problems: list[Finding] = []
+    counters: dict[str, int] = {}
+    for line, cells in iterator:
+        if not any(str(c).strip() for c in cells):
+            continue
+        row = {
+            ours_by_theirs.get(name, name): (str(cells[i]) if i < len(cells) else "")
+            for name, i in index.items()
+        }
+        concept_id = row.get("id", "").strip()
+        if not concept_id:
+            problems.append(problem("missing_id", line=line))
+            continue
+        if concept_id in lines:
+            problems.append(problem("duplicate_id", concept_id, line=line))
+            continue
+        try:
+            concepts.append(_concept(row, concept_id, mapping, counters))
+        except ValueError as error:
+            problems.append(problem("bad_value", concept_id, line=line, **error.args[0]))
+            continue
+        lines[concept_id] = line
+    if problems:
+        raise FormatError(problems)
+    return finish(concepts, lines)
+
+
+def _concept(
+    row: Mapping[str, str], concept_id: str, mapping: ColumnMapping, counters: dict[str, int]
+) -> Concept:
+    labels = {k[6:]: v for k, v in row.items() if k.startswith("label_")}
+    notes = {k[5:]: v for k, v in row.items() if k.startswith("note_")}
+    alt = {k[4:]: [a for a in v.split("|")] for k, v in row.items() if k.startswith("alt_")}
+    parent = row.get("parent", "").strip() or None
+    if mapping.dotted_codes and "." in concept_id:
+        parent = concept_id.rsplit(".", 1)[0]
+    status_text = (row.get("status") or "active").strip().lower()
+    if status_text not in ("active", "retired"):
+        raise ValueError({"field": "status", "value": status_text, "expected": "active or retired"})
+    position_text = (row.get("position") or "").strip()
+    if position_text:
+        if not position_text.isdigit():
+            raise ValueError(
+                {"field": "position", "value": position_text, "expected": "a whole number from 0"}
+            )
+        position = int(position_text)
+    else:  # no position column: the file's order
+        position = counters.get(parent or "", 0)
+        counters[parent or ""] = position + 1
+    return make_concept(
+        concept_id,
+        labels,
+        notes,
+        parent,
+        position,
+        Status(status_text),
+        row.get("replaced_by", "").strip() or None,
+        row.get("related", "").split(),
+        alt,
+    )

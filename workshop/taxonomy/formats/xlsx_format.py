@@ -1,0 +1,43 @@
+"""Excel workbooks with the same columns as the CSV format (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+
+from ..model import Tree
+from . import FormatError, Imported, problem
+from .csv_format import ColumnMapping, read_rows, table
+
+
+def write(tree: Tree) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("concepts")
+    header, rows = table(tree)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
+    """The first sheet, read like a CSV file (line numbers are spreadsheet rows)."""
+    if not data:
+        raise FormatError([problem("empty_file")])
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FormatError([problem("bad_file", format="XLSX", reason=str(error))]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [
+            (number, ["" if cell is None else str(cell) for cell in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    return read_rows(rows, mapping or ColumnMapping())

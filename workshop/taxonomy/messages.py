@@ -1,0 +1,120 @@
+"""Human texts for conflicts and findings, in English and Arabic, keyed by their kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+TEXTS: Mapping[str, tuple[str, str]] = {
+    # structure
+    "duplicate_id": (
+        "The id {concept} is used more than once.",
+        "المعرّف {concept} مستخدم أكثر من مرة.",
+    ),
+    "cycle": (
+        "{concept} cannot be placed under {parent}: that would make a cycle.",
+        "لا يمكن وضع {concept} تحت {parent}: سينتج عن ذلك حلقة.",
+    ),
+    "dangling_parent": (
+        "The parent {parent} of {concept} does not exist.",
+        "الأصل {parent} للمفهوم {concept} غير موجود.",
+    ),
+    "parent_retired": (
+        "The parent {parent} of {concept} is retired.",
+        "الأصل {parent} للمفهوم {concept} متقاعد.",
+    ),
+    "dangling_reference": (
+        "{concept} refers to {target}, which does not exist.",
+        "يشير {concept} إلى {target} وهو غير موجود.",
+    ),
+    # labels
+    "duplicate_label": (
+        "{concept} and {other} under the same parent share the {language} label “{label}”.",
+        "يشترك {concept} و{other} تحت الأصل نفسه في التسمية ({language}) “{label}”.",
+    ),
+    "missing_language": (
+        "{concept} has no label in {language}.",
+        "لا توجد للمفهوم {concept} تسمية باللغة {language}.",
+    ),
+    "no_label": (
+        "{concept} has no label at all.",
+        "لا توجد للمفهوم {concept} أي تسمية.",
+    ),
+    "unprintable_label": (
+        "A label of {concept} contains invisible control characters.",
+        "تحتوي تسمية المفهوم {concept} على محارف تحكم غير مرئية.",
+    ),
+    # files
+    "empty_file": (
+        "The file is empty.",
+        "الملف فارغ.",
+    ),
+    "invalid_encoding": (
+        "The file is not UTF-8 text (invalid byte at position {offset}).",
+        "الملف ليس نصًا بترميز UTF-8 (بايت غير صالح في الموضع {offset}).",
+    ),
+    "wrong_header": (
+        "The header lacks the column(s) {columns}.",
+        "ينقص سطر العناوين العمود (الأعمدة) {columns}.",
+    ),
+    "missing_id": (
+        "A concept has no id.",
+        "يوجد مفهوم بلا معرّف.",
+    ),
+    "bad_value": (
+        "{concept}: the {field} “{value}” is not valid ({expected}).",
+        "{concept}: قيمة {field} “{value}” غير صالحة ({expected}).",
+    ),
+    "bad_file": (
+        "The file cannot be read as {format}: {reason}",
+        "تعذّرت قراءة الملف بصيغة {format}: {reason}",
+    ),
+    "several_parents": (
+        "{concept} has several broader concepts; it was placed under {parent} and the others "
+        "({others}) were kept as related.",
+        "للمفهوم {concept} أكثر من مفهوم أعم؛ وُضع تحت {parent} وحُفظت البقية ({others}) "
+        "كمفاهيم مرتبطة.",
+    ),
+    "promoted_from_retired": (
+        "{concept} was under the retired {parent}; it was moved up to {target}.",
+        "كان {concept} تحت المفهوم المتقاعد {parent}؛ فنُقل إلى {target}.",
+    ),
+    # changes
+    "unknown_concept": (
+        "{concept} does not exist.",
+        "المفهوم {concept} غير موجود.",
+    ),
+    "concept_retired": (
+        "{concept} is retired.",
+        "المفهوم {concept} متقاعد.",
+    ),
+    "id_taken": (
+        "The id {concept} is already used (ids are never reused).",
+        "المعرّف {concept} مستخدم من قبل (لا يُعاد استخدام المعرّفات).",
+    ),
+    "changed_since_base": (
+        "{concept} changed since the proposal was written: its {field} is now “{current}”, "
+        "the proposal saw “{seen}”.",
+        "تغيّر {concept} منذ كتابة المقترح: قيمة {field} الآن “{current}” "
+        "بينما رأى المقترح “{seen}”.",
+    ),
+    "children_changed": (
+        "The children of {concept} changed since the proposal was written.",
+        "تغيّرت فروع {concept} منذ كتابة المقترح.",
+    ),
+    "invalid_replacement": (
+        "{concept} cannot be replaced by {target}: it must be another active concept that "
+        "stays in the tree.",
+        "لا يمكن استبدال {concept} بـ{target}: يجب أن يكون مفهومًا آخر نشطًا يبقى في الشجرة.",
+    ),
+    "invalid_change": (
+        "The change on {concept} is not valid: {reason}.",
+        "التغيير على {concept} غير صالح: {reason}.",
+    ),
+}
+
+
+def render(kind: str, language: str, params: Mapping[str, object]) -> str:
+    """The text of a conflict or finding in `language` ("ar" or anything else for English)."""
+    english, arabic = TEXTS[kind]
+    template = arabic if language == "ar" else english
+    return template.format_map({k: "" if v is None else v for k, v in params.items()})

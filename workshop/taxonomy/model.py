@@ -1,0 +1,160 @@
+"""The tree: immutable concepts, and a tree with fast lookups by id, parent and path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .text import clean, clean_map
+
+EMPTY: Mapping[str, str] = {}
+NO_ALT: Mapping[str, tuple[str, ...]] = {}
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One category. Retired concepts leave the tree (no parent) but keep their id."""
+
+    id: str
+    labels: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    notes: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    parent: str | None = None
+    position: int = 0
+    status: Status = Status.ACTIVE
+    replaced_by: str | None = None
+    related: tuple[str, ...] = ()
+    # Synonyms per language (SKOS altLabel): carried through formats, not changed by the ops.
+    alt_labels: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: NO_ALT)
+
+    @property
+    def active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+    def label(self, language: str, fallback: str = "en") -> str:
+        return self.labels.get(language) or self.labels.get(fallback) or self.id
+
+
+def make_concept(
+    id: str,
+    labels: Mapping[str, str | None] | None = None,
+    notes: Mapping[str, str | None] | None = None,
+    parent: str | None = None,
+    position: int = 0,
+    status: Status | str = Status.ACTIVE,
+    replaced_by: str | None = None,
+    related: Iterable[str] = (),
+    alt_labels: Mapping[str, Iterable[str]] | None = None,
+) -> Concept:
+    """A Concept with its text cleaned (NFC, stripped) and empty values dropped."""
+    return Concept(
+        id=clean(id),
+        labels=clean_map(labels),
+        notes=clean_map(notes),
+        parent=clean(parent) if parent else None,
+        position=position,
+        status=Status(status),
+        replaced_by=clean(replaced_by) if replaced_by else None,
+        related=tuple(clean(r) for r in related),
+        alt_labels=clean_alt(alt_labels),
+    )
+
+
+def clean_alt(values: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[str, ...]]:
+    """Alternative labels cleaned, without empties or repeats, sorted for a stable order."""
+    result = {}
+    for language, labels in (values or {}).items():
+        cleaned = tuple(sorted({clean(label) for label in labels} - {""}))
+        if cleaned:
+            result[clean(language).lower()] = cleaned
+    return dict(sorted(result.items()))
+
+
+@dataclass(frozen=True, eq=False)
+class Tree:
+    """An immutable taxonomy tree. Build it with `build()` or get one from `apply()`.
+
+    `concepts` holds active and retired concepts; `children` maps a parent id (None for the
+    roots) to its active children in order, so positions are indices into those tuples.
+    """
+
+    concepts: Mapping[str, Concept]
+    children: Mapping[str | None, tuple[str, ...]]
+    _depths: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tree):
+            return NotImplemented
+        return dict(self.concepts) == dict(other.concepts) and {
+            k: v for k, v in self.children.items() if v
+        } == {k: v for k, v in other.children.items() if v}
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __contains__(self, concept_id: object) -> bool:
+        return concept_id in self.concepts
+
+    def __getitem__(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.concepts.get(concept_id)
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return self.children.get(None, ())
+
+    def children_of(self, concept_id: str | None) -> tuple[str, ...]:
+        return self.children.get(concept_id, ())
+
+    def active_count(self) -> int:
+        return sum(len(ids) for ids in self.children.values())
+
+    def retired(self) -> Iterator[Concept]:
+        return (c for c in self.concepts.values() if not c.active)
+
+    def ancestors(self, concept_id: str) -> list[str]:
+        """Ids from the parent up to the root."""
+        result = []
+        parent = self.concepts[concept_id].parent
+        while parent is not None:
+            result.append(parent)
+            parent = self.concepts[parent].parent
+        return result
+
+    def path(self, concept_id: str) -> list[str]:
+        """Ids from the root down to the concept itself."""
+        return [*reversed(self.ancestors(concept_id)), concept_id]
+
+    def depth(self, concept_id: str) -> int:
+        """0 for a root."""
+        if concept_id not in self._depths:
+            parent = self.concepts[concept_id].parent
+            self._depths[concept_id] = 0 if parent is None else self.depth(parent) + 1
+        return self._depths[concept_id]
+
+    def descendants(self, concept_id: str | None) -> list[str]:
+        """Active descendants in pre-order (for None: the whole active tree)."""
+        result: list[str] = []
+        stack = list(reversed(self.children_of(concept_id)))
+        while stack:
+            current = stack.pop()
+            result.append(current)
+            stack.extend(reversed(self.children_of(current)))
+        return result
+
+    def walk(self) -> Iterator[Concept]:
+        """Active concepts in pre-order, parents before children, siblings in order."""
+        return (self.concepts[i] for i in self.descendants(None))
+
+
+def empty_tree() -> Tree:
+    return Tree(concepts={}, children={})

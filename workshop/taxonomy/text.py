@@ -1,0 +1,50 @@
+"""Text rules shared by the engine: NFC on the way in, a comparison key for labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+TATWEEL = "\u0640"
+_SPACES = re.compile(r"\s+")
+# Arabic presentation of the same letter: tashkeel is kept (it can distinguish words).
+
+
+def clean(text: str) -> str:
+    """NFC-normalise and strip; inner whitespace is kept as written."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def clean_map(values: Mapping[str, str | None] | None) -> dict[str, str]:
+    """Clean every value, drop empty ones, and sort by language for a stable order."""
+    if not values:
+        return {}
+    result = {}
+    for language, value in values.items():
+        if value is None:
+            continue
+        text = clean(value)
+        if text:
+            result[clean(language).lower()] = text
+    return dict(sorted(result.items()))
+
+
+def label_key(label: str) -> str:
+    """What two labels must share to count as the same: case, spacing and tatweel ignored."""
+    text = unicodedata.normalize("NFC", label).replace(TATWEEL, "")
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def unprintable(text: str, multiline: bool = False) -> bool:
+    """True when the text holds control or other non-printing characters (bidi marks allowed;
+    tabs and line breaks too where the text may span lines, as scope notes do)."""
+    for char in text:
+        if multiline and char in "\t\n\r":
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co", "Cn"):
+            return True
+        if category == "Cf" and char not in "\u200c\u200d\u200e\u200f\u061c":
+            return True
+    return False

@@ -1,0 +1,135 @@
+"""Validation rules: a whole tree at once, or one concept / sibling group incrementally."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from .findings import Finding, Severity
+from .model import Concept, Tree
+from .text import label_key, unprintable
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+# Rule id -> what it checks. Structural rules always block; the others follow the policy.
+RULES = {
+    "duplicate_id": "ids are unique",
+    "cycle": "no concept is its own ancestor",
+    "dangling_parent": "every parent exists",
+    "parent_retired": "every parent is active",
+    "dangling_reference": "replaced_by and related point to existing concepts",
+    "no_label": "every concept has a label in some language",
+    "duplicate_label": "no two active siblings share a label in one language",
+    "missing_language": "every concept has a label in each required language",
+    "unprintable_label": "labels hold no control characters",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How strict the label rules are for one taxonomy and one kind of input."""
+
+    required_languages: tuple[str, ...] = ("ar",)
+    missing_language: Severity = WARNING
+    label_rules: Severity = ERROR  # duplicate and unprintable labels
+
+    def for_import(self) -> Policy:
+        """Published files may have minor label flaws: they become warnings to fix later."""
+        return Policy(self.required_languages, WARNING, WARNING)
+
+
+DEFAULT_POLICY = Policy()
+
+
+def concept_findings(concept: Concept, policy: Policy) -> list[Finding]:
+    """Rules about one concept's own labels."""
+    if not concept.labels:
+        return [Finding("no_label", ERROR, concept.id)]
+    findings = []
+    for language in policy.required_languages:
+        if language not in concept.labels:
+            findings.append(
+                Finding(
+                    "missing_language", policy.missing_language, concept.id, {"language": language}
+                )
+            )
+    if any(unprintable(text) for text in concept.labels.values()) or any(
+        unprintable(text, multiline=True) for text in concept.notes.values()
+    ):
+        findings.append(Finding("unprintable_label", policy.label_rules, concept.id))
+    return findings
+
+
+def sibling_findings(
+    siblings: Iterable[str], lookup: Callable[[str], Concept], policy: Policy
+) -> list[Finding]:
+    """Duplicate labels among one parent's active children, per language."""
+    findings = []
+    first: dict[tuple[str, str], str] = {}
+    for concept_id in siblings:
+        concept = lookup(concept_id)
+        for language, label in concept.labels.items():
+            key = (language, label_key(label))
+            other = first.setdefault(key, concept_id)
+            if other != concept_id:
+                findings.append(
+                    Finding(
+                        "duplicate_label",
+                        policy.label_rules,
+                        concept_id,
+                        {"other": other, "language": language, "label": label},
+                    )
+                )
+    return findings
+
+
+def validate(tree: Tree, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
+    """Every finding of the whole tree (structure is guaranteed by construction)."""
+    findings: list[Finding] = []
+    concepts: Mapping[str, Concept] = tree.concepts
+    for concept in concepts.values():
+        findings.extend(concept_findings(concept, policy))
+        for target in (concept.replaced_by, *concept.related):
+            if target is not None and target not in concepts:
+                findings.append(
+                    Finding("dangling_reference", WARNING, concept.id, {"target": target})
+                )
+    for siblings in tree.children.values():
+        if len(siblings) > 1:
+            findings.extend(sibling_findings(siblings, concepts.__getitem__, policy))
+    return findings
+
+
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is ERROR]
+
+
+def check_invariants(tree: Tree) -> list[str]:
+    """Structural invariants as plain sentences (empty when all hold); used by tests."""
+    problems = []
+    seen_children: set[str] = set()
+    for parent, ids in tree.children.items():
+        if parent is not None and (parent not in tree or not tree[parent].active):
+            problems.append(f"parent {parent} missing or retired")
+        for index, concept_id in enumerate(ids):
+            concept = tree.concepts.get(concept_id)
+            if concept is None or not concept.active:
+                problems.append(f"{concept_id} listed as a child but missing or retired")
+                continue
+            if concept.parent != parent or concept.position != index:
+                problems.append(
+                    f"{concept_id} is at {concept.parent}/{concept.position}, "
+                    f"listed at {parent}/{index}"
+                )
+            if concept_id in seen_children:
+                problems.append(f"{concept_id} listed twice")
+            seen_children.add(concept_id)
+    for concept in tree.concepts.values():
+        if concept.active and concept.id not in seen_children:
+            problems.append(f"{concept.id} is active but not in the tree")
+        if not concept.active and concept.parent is not None:
+            problems.append(f"retired {concept.id} still has a parent")
+    reachable = set(tree.descendants(None))
+    if reachable != seen_children:
+        problems.append("some active concepts are not reachable from a root (cycle)")
+    return problems
