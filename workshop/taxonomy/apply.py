@@ -114,15 +114,20 @@ def apply(
         excluded.update(late)  # drop the culprits and try the rest again
 
 
-def seen_in_order(changes: Sequence[Change], base: Tree) -> list[Change]:
-    """Fill what each change saw: the base as the proposal's earlier changes left it."""
-    draft = Draft(base)
+def seen_in_order(changes: Sequence[Change], base: Tree | Draft) -> list[Change]:
+    """Fill what each change saw: the base as the proposal's earlier changes left it.
+
+    Given a Draft of the base (to share between proposals on the same base) it is left as
+    it was found."""
+    draft = base if isinstance(base, Draft) else Draft(base)
+    draft.begin()
     result = []
     for change in changes:
         result.append(with_seen(change, draft))
         # A change that fails here conflicts when applied for real; later ones see the base.
         with suppress(Refused):
             apply_one(draft, change, LENIENT)
+    draft.rollback()
     return result
 
 

@@ -52,13 +52,15 @@ def merge(
     """Apply each proposal three-way in the given order; one with a conflict is held back
     whole and the later ones are still tried. The same inputs always give the same output."""
     draft = Draft(consensus)
+    bases: dict[int, Draft] = {}  # proposals usually share a few base versions
     reports = []
     for proposal in proposals:
-        changes = (
-            seen_in_order(proposal.changes, proposal.base)
-            if proposal.base is not None
-            else list(proposal.changes)
-        )
+        changes = list(proposal.changes)
+        if proposal.base is not None:
+            base = bases.get(id(proposal.base))
+            if base is None:
+                base = bases[id(proposal.base)] = Draft(proposal.base)
+            changes = seen_in_order(changes, base)
         draft.begin()
         run = _run(draft, changes, policy, {})
         outcomes = run.outcomes

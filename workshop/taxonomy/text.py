@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 
 TATWEEL = "\u0640"
-_SPACES = re.compile(r"\s+")
+# One shared empty mapping: most concepts have no notes. Never mutated (typed Mapping).
+NO_TEXT: dict[str, str] = {}
 # Arabic presentation of the same letter: tashkeel is kept (it can distinguish words).
 
 
@@ -16,10 +16,10 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def clean_map(values: Mapping[str, str | None] | None) -> dict[str, str]:
+def clean_map(values: Mapping[str, str | None] | None) -> Mapping[str, str]:
     """Clean every value, drop empty ones, and sort by language for a stable order."""
     if not values:
-        return {}
+        return NO_TEXT
     result = {}
     for language, value in values.items():
         if value is None:
@@ -33,12 +33,14 @@ def clean_map(values: Mapping[str, str | None] | None) -> dict[str, str]:
 def label_key(label: str) -> str:
     """What two labels must share to count as the same: case, spacing and tatweel ignored."""
     text = unicodedata.normalize("NFC", label).replace(TATWEEL, "")
-    return _SPACES.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def unprintable(text: str, multiline: bool = False) -> bool:
     """True when the text holds control or other non-printing characters (bidi marks allowed;
     tabs and line breaks too where the text may span lines, as scope notes do)."""
+    if text.isprintable():  # the common case, decided in C
+        return False
     for char in text:
         if multiline and char in "\t\n\r":
             continue

@@ -80,22 +80,25 @@ def test_merge_is_deterministic_and_never_overwrites_a_concurrent_change(data):
     first, second = merge(base, proposals), merge(base, proposals)
     assert first == second
     assert check_invariants(first.tree) == [] and label_errors(first.tree) == []
-    # Every label an accepted proposal set is what the result shows, unless a later accepted
-    # proposal set it knowingly: a value nobody saw is never replaced silently.
-    final = first.tree
-    written: dict[tuple[str, str], object] = {}
+    # A label that an accepted proposal changed is never changed again by a later accepted
+    # proposal written on the same base: it did not see that value, so it must conflict.
+    changed_by: dict[tuple[str, str], object] = {}
     for report, proposal in zip(first.proposals, proposals, strict=True):
         if not report.accepted:
             continue
+        final: dict[tuple[str, str], object] = {}
         for outcome, change in zip(report.outcomes, proposal.changes, strict=True):
             if isinstance(change, ch.Relabel) and outcome.result is Result.APPLIED:
                 for language, value in change.labels.items():
-                    key = (change.id, language)
-                    if key in written:
-                        assert written[key] == value, "a concurrent relabel was overwritten"
-                    written[key] = value
-    for (concept_id, language), value in written.items():
-        concept = final.get(concept_id)
+                    final[(change.id, language)] = value
+        for (concept_id, language), value in final.items():
+            concept = base.get(concept_id)
+            if concept is not None and concept.labels.get(language) == value:
+                continue  # set back to what the base had: nothing concurrent was lost
+            assert (concept_id, language) not in changed_by, "a concurrent change was lost"
+            changed_by[(concept_id, language)] = value
+    for (concept_id, language), value in changed_by.items():
+        concept = first.tree.get(concept_id)
         assert concept is not None and concept.labels.get(language) == value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -30,43 +31,46 @@ def export_document(
 ) -> dict[str, Any]:
     """The nested export. Label and note mappings are shared with the tree, not copied:
     treat the result as read-only (it is meant to be serialised at once)."""
-    nodes: dict[str, dict[str, Any]] = {}
-    concepts = tree.concepts
+    # 100,000 new dicts would set off the cycle collector again and again; none of them
+    # can be part of a cycle, so it stays off while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _document(tree, taxonomy, version)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _document(
+    tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]
+) -> dict[str, Any]:
+    active = Status.ACTIVE
+    nodes: dict[str, dict[str, Any]] = {
+        concept_id: {"id": concept_id, "labels": c.labels, "notes": c.notes, "children": []}
+        for concept_id, c in tree.concepts.items()
+        if c.status is active
+    }
     for parent, ids in tree.children.items():
-        kids = []
-        for concept_id in ids:
-            node = nodes.get(concept_id)
-            if node is None:
-                node = nodes[concept_id] = _node(concepts[concept_id])
-            kids.append(node)
         if parent is not None:
-            holder = nodes.get(parent)
-            if holder is None:
-                holder = nodes[parent] = _node(concepts[parent])
-            holder["children"] = kids
-    roots = [nodes[i] for i in tree.roots]
-    retired = [_retired(c) for c in concepts.values() if c.status is Status.RETIRED]
+            nodes[parent]["children"] = [nodes[i] for i in ids]
+    retired = []
+    for concept in tree.concepts.values():
+        if concept.status is not active:
+            retired.append(_retired(concept))
+        elif concept.alt_labels or concept.related:
+            node = nodes[concept.id]
+            if concept.alt_labels:
+                node["alt_labels"] = concept.alt_labels
+            if concept.related:
+                node["related"] = concept.related
     return {
         "format": FORMAT,
         "taxonomy": dict(taxonomy),
         "version": dict(version),
-        "concepts": roots,
+        "concepts": [nodes[i] for i in tree.roots],
         "retired": retired,
     }
-
-
-def _node(concept: Concept) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "id": concept.id,
-        "labels": concept.labels,
-        "notes": concept.notes,
-        "children": [],
-    }
-    if concept.alt_labels:
-        node["alt_labels"] = concept.alt_labels
-    if concept.related:
-        node["related"] = concept.related
-    return node
 
 
 def _retired(concept: Concept) -> dict[str, Any]:

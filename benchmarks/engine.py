@@ -1,0 +1,204 @@
+"""Benchmark of the pure taxonomy engine on a synthetic bilingual taxonomy.
+
+    python benchmarks/engine.py --concepts 100000
+
+Prints one line per figure: name<TAB>value<TAB>unit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson
+
+from workshop.taxonomy import changes as ch
+from workshop.taxonomy.apply import apply, seen_in_order
+from workshop.taxonomy.build import build
+from workshop.taxonomy.diff import diff
+from workshop.taxonomy.formats import csv_format, json_format, skos_format
+from workshop.taxonomy.merge import Proposal, merge
+from workshop.taxonomy.model import Tree, make_concept
+from workshop.taxonomy.validate import validate
+
+AR = [
+    "خدمات",
+    "تراخيص",
+    "شهادات",
+    "تسجيل",
+    "دعم",
+    "تصاريح",
+    "رسوم",
+    "طلبات",
+    "مساعدات",
+    "استشارات",
+    "تأمين",
+    "سجلات",
+]
+EN = [
+    "Services",
+    "Licences",
+    "Certificates",
+    "Registration",
+    "Support",
+    "Permits",
+    "Fees",
+    "Applications",
+    "Benefits",
+    "Advice",
+    "Insurance",
+    "Records",
+]
+
+
+def rows(size: int, seed: int = 7) -> list[tuple[str, str | None, int, str, str]]:
+    """(id, parent, position, label_ar, label_en), breadth first, depth at most 6."""
+    rng = random.Random(seed)
+    result: list[tuple[str, str | None, int, str, str]] = []
+    level: list[str | None] = [None]
+    depth = 0
+    while len(result) < size and depth < 6:
+        following: list[str | None] = []
+        for parent in level:
+            count = 12 if parent is None else rng.randint(3, 9)
+            for position in range(count):
+                if len(result) >= size:
+                    break
+                n = len(result)
+                word = rng.randrange(len(AR))
+                result.append((f"c{n}", parent, position, f"{AR[word]} {n}", f"{EN[word]} {n}"))
+                following.append(f"c{n}")
+        level, depth = following, depth + 1
+    return result
+
+
+def timed(function: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Best of `repeat` runs, in milliseconds, and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        result = None  # let the previous result go before the next run
+        gc.collect()
+        start = time.perf_counter()
+        result = function()
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best, result
+
+
+def random_changes(tree: Tree, count: int, rng: random.Random, tag: str) -> list[ch.Change]:
+    """A realistic mix: 40% relabels, 25% adds, 25% moves, 10% retires (promote)."""
+    active = [c.id for c in tree.walk()]
+    result: list[ch.Change] = []
+    for n in range(count):
+        roll = rng.random()
+        target = rng.choice(active)
+        if roll < 0.40:
+            result.append(ch.relabel(target, {"en": f"Renamed {tag} {n}", "ar": f"معدل {tag} {n}"}))
+        elif roll < 0.65:
+            result.append(
+                ch.add(
+                    f"{tag}-new-{n}", target, 0, {"ar": f"جديد {tag} {n}", "en": f"New {tag} {n}"}
+                )
+            )
+        elif roll < 0.90:
+            result.append(ch.Move(target, rng.choice(active), rng.randint(0, 5)))
+        else:
+            result.append(ch.Retire(target, ch.ChildPolicy.PROMOTE))
+    return result
+
+
+def report(name: str, value: float, unit: str = "ms") -> None:
+    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
+
+
+def bench_build(size: int) -> Tree:
+    data = rows(size)
+    build_ms, tree = timed(
+        lambda: build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
+    )
+    report("concepts", len(tree), "count")
+    report("build_ms", build_ms)
+    validate_ms, findings = timed(lambda: validate(tree))
+    assert not findings, findings[:3]
+    report("validate_ms", validate_ms)
+    return tree
+
+
+def bench_apply(tree: Tree, rng: random.Random) -> None:
+    changes = seen_in_order(random_changes(tree, 1000, rng, "a"), tree)
+    apply_ms, applied = timed(lambda: apply(tree, changes))
+    report("apply_1000_ms", apply_ms)
+    report("apply_1000_conflicts", len(applied.conflicts), "count")
+
+
+def bench_merge(tree: Tree, rng: random.Random) -> None:
+    proposals = []
+    hot = [c.id for c in tree.walk()][:5]  # shared targets make some proposals conflict
+    for p in range(500):
+        batch = random_changes(tree, 3, rng, f"p{p}")
+        if p % 10 == 0:  # one proposal in ten disputes a label another one changes
+            batch.append(ch.relabel(rng.choice(hot), {"en": f"Disputed {p}"}))
+        proposals.append(Proposal(p, batch, tree))
+    merge_ms, merged = timed(lambda: merge(tree, proposals))
+    report("merge_500_proposals_ms", merge_ms)
+    report("merge_held_back", len(merged.held_back), "count")
+
+
+def reread(tree: Tree) -> Tree:
+    """The same tree as if read from a file: no concept object shared with the original."""
+    return build(
+        replace(c, labels=dict(c.labels), notes=dict(c.notes)) for c in tree.concepts.values()
+    )
+
+
+def bench_diff(tree: Tree, rng: random.Random) -> None:
+    b = apply(tree, random_changes(tree, len(tree) // 100, rng, "d")).tree
+    diff_ms, difference = timed(lambda: diff(tree, b))
+    report("diff_ms", diff_ms)
+    report("diff_changes", len(difference), "count")
+    assert apply(tree, difference).tree == b
+    rebuilt = reread(b)
+    diff_rebuilt_ms, _ = timed(lambda: diff(tree, rebuilt))
+    report("diff_rebuilt_ms", diff_rebuilt_ms)
+
+
+def bench_export(tree: Tree, skos: bool) -> None:
+    meta = ({"slug": "bench", "name": {"ar": "تصنيف", "en": "Bench"}}, {"number": 1})
+    export_ms, _ = timed(lambda: json_format.dumps(json_format.export_document(tree, *meta)))
+    nested = json_format.export_document(tree, *meta)  # the same structure, built beforehand
+    baseline_ms, _ = timed(lambda: orjson.dumps(nested))
+    report("export_json_ms", export_ms)
+    report("orjson_baseline_ms", baseline_ms)
+    report("export_json_vs_orjson", export_ms / baseline_ms, "x")
+    csv_ms, _ = timed(lambda: csv_format.write(tree))
+    report("export_csv_ms", csv_ms)
+    if skos:
+        skos_ms, _ = timed(lambda: skos_format.write(tree, "bench"), repeat=1)
+        report("export_skos_ms", skos_ms)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concepts", type=int, default=100_000)
+    parser.add_argument("--skip-skos", action="store_true", help="leave out the SKOS export")
+    args = parser.parse_args()
+    rng = random.Random(11)
+    tree = bench_build(args.concepts)
+    bench_apply(tree, rng)
+    bench_merge(tree, rng)
+    bench_diff(tree, rng)
+    bench_export(tree, not args.skip_skos)
+    report("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB")
+
+
+if __name__ == "__main__":
+    main()
