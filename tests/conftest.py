@@ -182,3 +182,17 @@ def sign_in(client: FlaskClient, people: dict[str, User]) -> Callable[[str | Non
                 session["_fresh"] = True
 
     return as_role
+
+
+@pytest.fixture
+def published(app: Flask) -> str:
+    """A taxonomy "gov" with two published versions (tests/web/taxonomy_files.py)."""
+    from tests.web.taxonomy_files import VERSION_2, csv_bytes
+    from workshop.services import taxonomies
+    from workshop.services.permissions import SYSTEM
+
+    taxonomies.create_from_file(
+        SYSTEM, "gov", "الخدمات الحكومية", "Government services", csv_bytes(), "v1.csv"
+    )
+    taxonomies.publish_file(SYSTEM, "gov", csv_bytes(VERSION_2), "v2.csv", note="ورشة 1")
+    return "gov"

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .services import demo, user_import
 from .services.errors import InvalidFile, ServiceError
+from .services.permissions import SYSTEM
 
 
 def main() -> None:
@@ -22,7 +23,9 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, seed_demo, serve, demo_command, users):
+    from .cli_taxonomy import taxonomy
+
+    for command in (init_db, seed_demo, serve, demo_command, users, taxonomy):
         app.cli.add_command(command)
 
 
@@ -93,7 +96,7 @@ def users() -> None:
 def import_users(path: Path) -> None:
     """Create accounts from a CSV file (agency, username, display_name, role): all or none."""
     try:
-        issued = user_import.import_accounts(None, path.read_bytes(), system=True)
+        issued = user_import.import_accounts(SYSTEM, path.read_bytes())
     except InvalidFile as error:
         click.echo(f"Error: {error.message}", err=True)
         for problem in error.problems:
@@ -116,7 +119,7 @@ def create_coordinator(username: str, display_name: str, password: str) -> None:
 
     try:
         issued = create_account(
-            None, NewAccount(username, display_name, Role.COORDINATOR, None, password), system=True
+            SYSTEM, NewAccount(username, display_name, Role.COORDINATOR, None, password)
         )
     except ServiceError as error:
         click.echo(f"Error: {error.message}", err=True)

@@ -31,6 +31,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     MAX_UPLOAD_MB = 20
+    PUBLIC_VERSIONS = False  # True: the read API answers without a token
     WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives as long as the session
     DEMO_HOST = "127.0.0.1"
     DEMO_PORT = 5000

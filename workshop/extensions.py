@@ -41,7 +41,10 @@ def select_locale() -> str:
 
     if not has_request_context():
         return str(current_app.config["CLI_LOCALE"])
+    languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):  # systems ask with Accept-Language; English otherwise
+        return str(request.accept_languages.best_match(languages) or "en")
     chosen = request.cookies.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen in languages:
         return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])

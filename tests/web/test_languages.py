@@ -25,6 +25,12 @@ ALLOWED_LATIN = {
     "username",
     "display_name",
     "role",
+    # names of file formats
+    "JSON",
+    "XLSX",
+    "Excel",
+    "SKOS",
+    "Turtle",
 }
 VISIBLE_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 PAGES_BY_ROLE = {
@@ -80,6 +86,28 @@ def untranslated_words(page: str) -> set[str]:
 )
 def test_arabic_pages_are_right_to_left_and_fully_translated(client, sign_in, role, path):
     sign_in(None if role == "anonymous" else role)
+    page = client.get(path).text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert untranslated_words(page) == set(), path
+
+
+TAXONOMY_PAGES = [
+    "/taxonomies/",
+    "/taxonomies/gov/",
+    "/taxonomies/gov/v/2/",
+    "/taxonomies/gov/v/2/concepts/clinics",
+    "/taxonomies/gov/v/2/concepts/insurance",
+    "/taxonomies/gov/v/2/search?q=المدارس",
+    "/taxonomies/gov/diff?a=1&b=2",
+    "/taxonomies/import/",
+    "/admin/tokens",
+    "/",
+]
+
+
+@pytest.mark.parametrize("path", TAXONOMY_PAGES)
+def test_taxonomy_pages_in_arabic_are_fully_translated(client, sign_in, published, path):
+    sign_in("coordinator")
     page = client.get(path).text
     assert '<html lang="ar" dir="rtl">' in page
     assert untranslated_words(page) == set(), path

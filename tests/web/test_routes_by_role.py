@@ -42,6 +42,94 @@ MATRIX = [
     ),
     ("GET", "/admin/accounts/import", "/admin/accounts/import", None, (SIGN_IN, 403, 403, 200)),
     ("POST", "/admin/accounts/import", "/admin/accounts/import", {}, (SIGN_IN, 403, 403, 422)),
+    ("GET", "/admin/tokens", "/admin/tokens", None, (SIGN_IN, 403, 403, 200)),
+    ("POST", "/admin/tokens", "/admin/tokens", {"name": "directory"}, (SIGN_IN, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/tokens/<int:token_id>/revoke",
+        "/admin/tokens/99999/revoke",
+        {},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    # taxonomies
+    ("GET", "/taxonomies/", "/taxonomies/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/taxonomies/<slug>/", "/taxonomies/gov/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/taxonomies/<slug>/v/<ref>/", "/taxonomies/gov/v/2/", None, (SIGN_IN, 200, 200, 200)),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/children",
+        "/taxonomies/gov/v/1/children?parent=health",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/concepts/<path:concept_id>",
+        "/taxonomies/gov/v/2/concepts/clinics",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/search",
+        "/taxonomies/gov/v/2/search?q=schools",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/diff",
+        "/taxonomies/gov/diff?a=1&b=2",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/export.<fmt>",
+        "/taxonomies/gov/v/2/export.json",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    ("GET", "/taxonomies/import/", "/taxonomies/import/", None, (SIGN_IN, 403, 403, 200)),
+    ("POST", "/taxonomies/import/", "/taxonomies/import/", {}, (SIGN_IN, 403, 403, 422)),
+    (
+        "POST",
+        "/taxonomies/import/<token>",
+        "/taxonomies/import/expired-token",
+        {},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    # the read API: a session or a token; anonymous callers get 401
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
+    ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions",
+        "/api/v1/taxonomies/gov/versions",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<ref>",
+        "/api/v1/taxonomies/gov/versions/2",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<a>/diff/<b>",
+        "/api/v1/taxonomies/gov/versions/1/diff/2",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/concepts/<path:concept_id>",
+        "/api/v1/taxonomies/gov/concepts/clinics?version=1",
+        None,
+        (401, 200, 200, 200),
+    ),
 ]
 
 CASES = [
@@ -52,13 +140,15 @@ CASES = [
 
 
 @pytest.mark.parametrize(("method", "path", "data", "role", "status"), CASES)
-def test_route_answers_role(client, people, sign_in, method, path, data, role, status):
+def test_route_answers_role(client, people, published, sign_in, method, path, data, role, status):
     sign_in(None if role == "anonymous" else role)
     url = path.format(target=people["other_representative"].id)
     response = client.open(url, method=method, data=data)
     assert response.status_code == status, response.text[:500]
     if status == 403:
         assert "غير مخوّل" in response.text or "غير مسموح" in response.text
+    if path.startswith("/api/") and status >= 400:
+        assert response.is_json and response.json["status"] == status
 
 
 def test_the_matrix_covers_every_route(app):

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Agency, Role, User
 from . import audit
 from .errors import NotFound, ServiceError
-from .permissions import require
+from .permissions import Actor, require
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -97,13 +97,9 @@ def list_accounts(actor: User) -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
-def create_account(actor: User | None, new: NewAccount, *, system: bool = False) -> Issued:
-    """Create one account; without a chosen password a one-time password is issued.
-
-    `system` is for the command line, where the operator of the server acts without signing in.
-    """
-    if not system:
-        require(actor, "accounts.manage")
+def create_account(actor: Actor, new: NewAccount) -> Issued:
+    """Create one account; without a chosen password a one-time password is issued."""
+    require(actor, "accounts.manage")
     user, password = build_account(new)
     db.session.add(user)
     db.session.flush()

@@ -64,4 +64,24 @@ def seed() -> list[DemoAccount]:
     if created:
         audit.record(None, "demo.seeded", accounts=len(created))
     db.session.commit()
+    seed_taxonomy()
     return created
+
+
+def seed_taxonomy() -> None:
+    """Version 1 of the demo classification and a version 2 with a few changes."""
+    from ..models import Taxonomy
+    from ..taxonomy.apply import apply
+    from . import demo_taxonomy as services
+    from .permissions import SYSTEM
+    from .taxonomies import publish_tree
+
+    if db.session.scalar(select(Taxonomy.id).where(Taxonomy.slug == services.SLUG)):
+        return
+    taxonomy = Taxonomy(slug=services.SLUG, name_ar=services.NAME_AR, name_en=services.NAME_EN)
+    db.session.add(taxonomy)
+    first = services.version_1()
+    publish_tree(SYSTEM, taxonomy, first, "المسودة الأولى / First draft", "demo")
+    second = apply(first, services.version_2_changes())
+    assert second.ok, second.conflicts
+    publish_tree(SYSTEM, taxonomy, second.tree, "الورشة الأولى / First workshop", "demo")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -17,12 +18,32 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "agencies.view": EVERYONE,
     "profile.edit": EVERYONE,
     "accounts.manage": frozenset({COORDINATOR}),
+    "taxonomy.view": EVERYONE,
+    "taxonomy.publish": frozenset({COORDINATOR}),
+    "tokens.manage": frozenset({COORDINATOR}),
 }
 
 
 class Actor(Protocol):
     role: Role
     active: bool
+
+
+@dataclass(frozen=True)
+class ServiceActor:
+    """Someone acting without a user account: the server's operator or an API client."""
+
+    name: str
+    role: Role
+    active: bool = True
+    id: None = None
+    agency_id: None = None
+
+
+# The command line: whoever runs it administers the server.
+SYSTEM = ServiceActor("command line", Role.COORDINATOR)
+# A consuming system with a bearer token (or anyone, when versions are public): reads only.
+API_READER = ServiceActor("api", Role.OBSERVER)
 
 
 def allowed(actor: Actor | None, permission: str) -> bool:

@@ -12,21 +12,20 @@ from ..models import Role, User
 from . import audit
 from .accounts import Issued, NewAccount, build_account, normalise_username
 from .errors import InvalidFile, ServiceError
-from .permissions import require
+from .permissions import Actor, require
 
 COLUMNS = ("agency", "username", "display_name", "role")
 # Headers people write for the same columns.
 ALIASES = {"agency_code": "agency", "display name": "display_name", "name": "display_name"}
 
 
-def import_accounts(actor: User | None, data: bytes, *, system: bool = False) -> list[Issued]:
+def import_accounts(actor: Actor, data: bytes) -> list[Issued]:
     """Create the accounts of a CSV file (agency code, username, display name, role).
 
     Either every line is valid and all accounts are created, or InvalidFile lists every line
-    at fault and nothing is written. `system` is for the command line, where no one signs in.
+    at fault and nothing is written.
     """
-    if not system:
-        require(actor, "accounts.manage")
+    require(actor, "accounts.manage")
     rows = read_rows(data)
     problems: list[str] = []
     built: list[tuple[User, str]] = []

@@ -20,7 +20,7 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "parent_retired": (
         "The parent {parent} of {concept} is retired.",
-        "الأصل {parent} للمفهوم {concept} متقاعد.",
+        "الأصل {parent} للمفهوم {concept} موقوف.",
     ),
     "dangling_reference": (
         "{concept} refers to {target}, which does not exist.",
@@ -56,10 +56,6 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The header lacks the column(s) {columns}.",
         "ينقص سطر العناوين العمود (الأعمدة) {columns}.",
     ),
-    "missing_id": (
-        "A concept has no id.",
-        "يوجد مفهوم بلا معرّف.",
-    ),
     "bad_value": (
         "{concept}: the {field} “{value}” is not valid ({expected}).",
         "{concept}: قيمة {field} “{value}” غير صالحة ({expected}).",
@@ -76,7 +72,7 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "promoted_from_retired": (
         "{concept} was under the retired {parent}; it was moved up to {target}.",
-        "كان {concept} تحت المفهوم المتقاعد {parent}؛ فنُقل إلى {target}.",
+        "كان {concept} تحت المفهوم الموقوف {parent}؛ فنُقل إلى {target}.",
     ),
     # changes
     "unknown_concept": (
@@ -85,7 +81,7 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "concept_retired": (
         "{concept} is retired.",
-        "المفهوم {concept} متقاعد.",
+        "المفهوم {concept} موقوف.",
     ),
     "id_taken": (
         "The id {concept} is already used (ids are never reused).",

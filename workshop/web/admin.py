@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..models import Role
-from ..services import accounts, agencies, user_import
+from ..services import accounts, agencies, tokens, user_import
 from ..services.errors import InvalidFile, ServiceError
 from ..services.permissions import require
-from .forms import AccountForm, EmptyForm, ImportForm, role_choices
+from .forms import AccountForm, EmptyForm, ImportForm, TokenForm, role_choices
 from .htmx import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -120,3 +120,45 @@ def import_accounts() -> ResponseReturnValue:
             return render_template("admin/import_done.html", issued=issued)
     status = 422 if form.errors else 200
     return render_template("admin/import.html", form=form, problems=problems), status
+
+
+@bp.get("/tokens")
+@login_required
+def token_list() -> ResponseReturnValue:
+    """API tokens for consuming systems: create, see last use, revoke."""
+    return render_template(
+        "admin/tokens.html",
+        form=TokenForm(),
+        action_form=EmptyForm(),
+        tokens=tokens.list_tokens(current_user),
+        issued=None,
+    )
+
+
+@bp.post("/tokens")
+@login_required
+def create_token() -> ResponseReturnValue:
+    form = TokenForm()
+    issued = None
+    if form.validate_on_submit():
+        try:
+            issued = tokens.create(current_user, form.name.data or "")
+        except ServiceError as error:
+            form.name.errors.append(error.message)
+    status = 422 if form.errors else 200
+    return render_template(
+        "admin/tokens.html",
+        form=form if form.errors else TokenForm(formdata=None),
+        action_form=EmptyForm(),
+        tokens=tokens.list_tokens(current_user),
+        issued=issued,
+    ), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        token = tokens.revoke(current_user, token_id)
+        flash(_l("Token %(name)s revoked.", name=token.name), "success")
+    return redirect(url_for("admin.token_list"), 303)

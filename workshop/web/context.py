@@ -27,6 +27,9 @@ ACTION_NAMES = {
     "account.password_reset": _l("password reset"),
     "account.password_changed": _l("password changed"),
     "demo.seeded": _l("demo data added"),
+    "taxonomy.published": _l("version published"),
+    "token.created": _l("API token created"),
+    "token.revoked": _l("API token revoked"),
 }
 
 

@@ -13,6 +13,7 @@ from ..services.errors import NotFound, PermissionDenied, ServiceError
 
 TITLES = {
     400: _l("Bad request"),
+    401: _l("Sign-in required"),
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..models import Role
@@ -50,3 +50,42 @@ class AccountForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class TaxonomyImportForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired()])
+    slug = StringField(
+        _l("Short name of the taxonomy (an existing one gets a new version)"),
+        validators=[DataRequired(), Length(max=64)],
+    )
+    name_ar = StringField(_l("Name in Arabic (a new taxonomy)"), validators=[Length(max=300)])
+    name_en = StringField(_l("Name in English (a new taxonomy)"), validators=[Length(max=300)])
+    fmt = SelectField(_l("Format"), default="auto")
+    mapping = StringField(
+        _l("Column mapping: our column = the column in the file, separated by commas"),
+        validators=[Length(max=1000)],
+    )
+    dotted_codes = BooleanField(_l("Parents from dotted codes (01.1.2 is under 01.1)"))
+
+
+def taxonomy_import_form() -> TaxonomyImportForm:
+    form = TaxonomyImportForm()
+    # Set after construction: WTForms 3.3 deprecates tuple choices in the declaration.
+    form.fmt.choices = [
+        ("auto", str(_l("Recognise it"))),
+        ("json", "JSON"),
+        ("csv", "CSV"),
+        ("xlsx", "Excel (XLSX)"),
+        ("skos", "SKOS (Turtle)"),
+    ]
+    return form
+
+
+class PublishForm(FlaskForm):
+    note = TextAreaField(_l("Note on this version"), validators=[Length(max=2000)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("System that will use the token"), validators=[DataRequired(), Length(max=200)]
+    )

@@ -150,6 +150,22 @@ def test_csv_export_has_the_documented_header_and_a_byte_order_mark():
     )
 
 
+def test_concepts_without_ids_get_short_stable_ids_and_parents_may_be_named_by_label():
+    data = (
+        "label_ar,label_en,parent\n"
+        "الصحة,Health,\n"
+        "التأمين الصحي,Health insurance,الصحة\n"
+        "الأسنان,,الصحة\n"
+        "الصحة العامة,Health,\n"
+    ).encode()
+    tree = csv_format.read(data).tree
+    assert tree.roots == ("health", "health-2")
+    assert tree.children_of("health")[0] == "health-insurance"
+    dental = tree.children_of("health")[1]
+    assert dental.startswith("c-") and len(dental) == 10
+    assert csv_format.read(data).tree == tree  # the same file gives the same ids
+
+
 def test_a_table_without_positions_keeps_the_file_order():
     data = "id,parent,label_ar\nb,,ب\na,,أ\nb1,b,ب١\n".encode()
     tree = csv_format.read(data).tree
@@ -167,7 +183,6 @@ BAD_CSV = {
     "blank file": (b"  \n\n", {"empty_file"}, [None]),
     "bad status": (b"id,label_ar,status\na,x,gone\n", {"bad_value"}, [2]),
     "bad position": (b"id,label_ar,position\na,x,first\n", {"bad_value"}, [2]),
-    "missing id": (b"id,label_ar\n,x\n", {"missing_id"}, [2]),
 }
 
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..findings import Finding
+from ..ids import generate_id
 from ..model import Concept, Status, Tree, make_concept
+from ..text import label_key
 from . import FormatError, Imported, decode, finish, problem
 
 BASE_COLUMNS = (
@@ -28,7 +30,6 @@ BASE_COLUMNS = (
     "status",
     "replaced_by",
 )
-REQUIRED = ("id",)
 ALT_SEPARATOR = " | "
 
 
@@ -103,51 +104,75 @@ def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping)
     except StopIteration:
         raise FormatError([problem("empty_file")]) from None
     names = [h.strip() for h in header]
-    theirs = {ours: mapping.columns.get(ours, ours) for ours in BASE_COLUMNS}
-    missing = [theirs[c] for c in REQUIRED if theirs[c] not in names]
-    if not any(n.startswith("label_") or n in mapping.columns.values() for n in names):
-        missing.append("label_ar / label_en")
-    if missing:
-        raise FormatError([problem("wrong_header", line=1, columns=", ".join(missing))])
+    labelled = {k for k, v in mapping.columns.items() if k.startswith("label_") and v in names}
+    if not labelled and not any(n.startswith("label_") for n in names):
+        raise FormatError([problem("wrong_header", line=1, columns="label_ar / label_en")])
     index = {name: i for i, name in enumerate(names)}
     ours_by_theirs = {v: k for k, v in mapping.columns.items()}
 
-    concepts: list[Concept] = []
-    lines: dict[str, int] = {}
-    problems: list[Finding] = []
-    counters: dict[str, int] = {}
+    parsed: list[tuple[int, dict[str, str]]] = []
     for line, cells in iterator:
         if not any(str(c).strip() for c in cells):
             continue
         row = {
-            ours_by_theirs.get(name, name): (str(cells[i]) if i < len(cells) else "")
+            ours_by_theirs.get(name, name): (str(cells[i]).strip() if i < len(cells) else "")
             for name, i in index.items()
         }
-        concept_id = row.get("id", "").strip()
-        if not concept_id:
-            problems.append(problem("missing_id", line=line))
-            continue
+        parsed.append((line, row))
+    return finish(*_concepts(parsed, mapping))
+
+
+def _concepts(
+    parsed: list[tuple[int, dict[str, str]]], mapping: ColumnMapping
+) -> tuple[list[Concept], dict[str, int]]:
+    """Rows to concepts: ids generated where the file has none, and a parent given by its
+    label (in any language) where the file names parents that way."""
+    problems: list[Finding] = []
+    given = {row["id"] for _line, row in parsed if row.get("id")}
+    taken = set(given)
+    ids = [row.get("id") or generate_id(_labels(row), taken) for _line, row in parsed]
+    by_label: dict[str, list[str]] = {}
+    for concept_id, (_line, row) in zip(ids, parsed, strict=True):
+        for label in _labels(row).values():
+            by_label.setdefault(label_key(label), []).append(concept_id)
+
+    concepts: list[Concept] = []
+    lines: dict[str, int] = {}
+    counters: dict[str, int] = {}
+    for concept_id, (line, row) in zip(ids, parsed, strict=True):
         if concept_id in lines:
             problems.append(problem("duplicate_id", concept_id, line=line))
             continue
+        parent = row.get("parent") or None
+        if parent is not None and parent not in given:
+            named = by_label.get(label_key(parent), [])
+            if len(named) == 1:
+                parent = named[0]
         try:
-            concepts.append(_concept(row, concept_id, mapping, counters))
+            concepts.append(_concept(row, concept_id, parent, mapping, counters))
         except ValueError as error:
             problems.append(problem("bad_value", concept_id, line=line, **error.args[0]))
             continue
         lines[concept_id] = line
     if problems:
         raise FormatError(problems)
-    return finish(concepts, lines)
+    return concepts, lines
+
+
+def _labels(row: Mapping[str, str]) -> dict[str, str]:
+    return {k[6:]: v for k, v in row.items() if k.startswith("label_") and v}
 
 
 def _concept(
-    row: Mapping[str, str], concept_id: str, mapping: ColumnMapping, counters: dict[str, int]
+    row: Mapping[str, str],
+    concept_id: str,
+    parent: str | None,
+    mapping: ColumnMapping,
+    counters: dict[str, int],
 ) -> Concept:
-    labels = {k[6:]: v for k, v in row.items() if k.startswith("label_")}
+    labels = _labels(row)
     notes = {k[5:]: v for k, v in row.items() if k.startswith("note_")}
     alt = {k[4:]: [a for a in v.split("|")] for k, v in row.items() if k.startswith("alt_")}
-    parent = row.get("parent", "").strip() or None
     if mapping.dotted_codes and "." in concept_id:
         parent = concept_id.rsplit(".", 1)[0]
     status_text = (row.get("status") or "active").strip().lower()

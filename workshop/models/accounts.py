@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from ..extensions import db
 
 
 def utcnow() -> datetime:

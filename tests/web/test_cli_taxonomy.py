@@ -1,0 +1,144 @@
+"""`workshop taxonomy ...` on the real classifications: import, export in every format and
+import the export again; errors exit non-zero and write nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.unit.taxonomy.test_formats import DATA, isic_csv, needs_data
+from workshop.extensions import db
+from workshop.models import ConceptRevision, Taxonomy, Version
+from workshop.services import browsing
+from workshop.services.permissions import SYSTEM
+
+COFOG_MAP = (
+    "id=Code,label_en=Description_EN,label_fr=Description_FR,"
+    "label_es=Description_ES,note_en=ExplanatoryNote"
+)
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=["taxonomy", *args], input=input)
+
+
+def counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Taxonomy, Version, ConceptRevision)
+    )
+
+
+def round_trip(app, tmp_path, slug):
+    """Export the latest version in each format, import each as a new taxonomy: equal trees."""
+    original = browsing.tree(SYSTEM, slug, "latest")[1]
+    for fmt in ("json", "csv", "xlsx", "skos"):
+        path = tmp_path / f"{slug}.{fmt}"
+        exported = run(app, "export", slug, "--format", fmt, "-o", str(path))
+        assert exported.exit_code == 0, exported.output
+        copy = f"{slug}-{fmt}"
+        imported = run(
+            app,
+            "import",
+            str(path),
+            "--taxonomy",
+            copy,
+            "--format",
+            fmt,
+            "--name-ar",
+            "نسخة",
+            "--name-en",
+            "Copy",
+        )
+        assert imported.exit_code == 0, imported.output
+        assert browsing.tree(SYSTEM, copy, 1)[1] == original, fmt
+
+
+@needs_data
+def test_cofog_csv_import_and_round_trips(app, tmp_path):
+    result = run(
+        app,
+        "import",
+        str(DATA / "cofog-1999" / "cofog.csv"),
+        "--taxonomy",
+        "cofog",
+        "--name-ar",
+        "تصنيف وظائف الحكومة",
+        "--name-en",
+        "COFOG",
+        "--map",
+        COFOG_MAP,
+        "--dotted-codes",
+    )
+    assert result.exit_code == 0, result.output
+    assert "cofog version 1: 188 concepts" in result.output
+    assert "188 warning(s)" in result.stderr  # English only: Arabic to add through proposals
+    round_trip(app, tmp_path, "cofog")
+
+
+@needs_data
+def test_isic_arabic_and_english_round_trips(app, tmp_path):
+    path = tmp_path / "isic.csv"
+    path.write_bytes(isic_csv())
+    assert run(app, "import", str(path), "--taxonomy", "isic").exit_code == 0
+    tree = browsing.tree(SYSTEM, "isic", 1)[1]
+    assert tree["0111"].labels["ar"].startswith("زراعة الحبوب باستثناء الأرز(")
+    round_trip(app, tmp_path, "isic")
+
+
+@needs_data
+def test_agift_skos_import_and_round_trips(app, tmp_path):
+    result = run(app, "import", str(DATA / "agift" / "agift.ttl"), "--taxonomy", "agift")
+    assert result.exit_code == 0, result.output
+    version = db.session.scalar(select(Version))
+    assert (version.concept_count, version.retired_count) == (557, 27)
+    round_trip(app, tmp_path, "agift")
+
+
+def test_a_new_version_diff_and_validate(app, published, tmp_path):
+    listing = run(app, "list")
+    assert listing.exit_code == 0 and "gov\tv2\t" in listing.output
+    text = run(app, "diff", "gov", "1", "2")
+    assert text.exit_code == 0 and "relabel  clinics" in text.output
+    as_json = json.loads(run(app, "diff", "gov", "1", "latest", "--format", "json").output)
+    assert {c["op"] for c in as_json["changes"]} == {"add", "relabel", "move", "retire"}
+    checked = run(app, "validate", "gov")
+    assert checked.exit_code == 0 and "0 error(s)" in checked.stderr
+    exported = run(app, "export", "gov", "--version", "1")
+    assert json.loads(exported.stdout_bytes)["version"]["number"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "nope"], "no taxonomy nope"),
+        (["export", "gov", "--version", "7"], "no version 7"),
+        (["diff", "gov", "1", "9"], "no version 9"),
+        (["validate", "ghost"], "no taxonomy ghost"),
+    ],
+)
+def test_unknown_names_fail_with_a_message(app, published, args, message):
+    result = run(app, *args)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"id,parent,label_ar\na,b,x\nb,a,y\n", "cycle"),
+        (b"id,parent,label_ar\na,,x\na,,y\n", "used more than once"),
+        ("id,label_ar\na,الصحة\n".encode("cp1256"), "not UTF-8"),
+        (b"", "empty"),
+    ],
+)
+def test_a_bad_file_fails_and_writes_nothing(app, published, tmp_path, content, expected):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    before = counts()
+    result = run(app, "import", str(path), "--taxonomy", "bad")
+    assert result.exit_code == 1 and expected in result.stderr
+    again = run(app, "import", str(path), "--taxonomy", "gov", "--new-version")
+    assert again.exit_code == 1
+    assert counts() == before

@@ -1,0 +1,174 @@
+"""The taxonomy pages: versions, tree browser, concept, search, diff, exports, import."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.web.taxonomy_files import VERSION_2, csv_bytes
+from workshop.extensions import db
+from workshop.models import ConceptRevision, Version
+from workshop.services import browsing
+from workshop.services.permissions import SYSTEM
+from workshop.taxonomy.build import build
+from workshop.taxonomy.model import make_concept
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def coordinator(client, published, sign_in):
+    sign_in("coordinator")
+    return client
+
+
+def test_the_version_list_shows_counts_and_links(coordinator):
+    page = coordinator.get("/taxonomies/gov/").text
+    assert "الخدمات الحكومية" in page and "ورشة 1" in page
+    assert "/taxonomies/gov/diff?a=1&amp;b=2" in page
+
+
+def test_the_browser_shows_the_roots_as_an_aria_tree(coordinator):
+    page = coordinator.get("/taxonomies/gov/v/2/").text
+    assert 'role="tree"' in page
+    roots = re.findall(r'aria-level="1"[^>]*data-concept="([^"]+)"', page, re.S)
+    assert roots == ["health", "education", "housing"]
+    assert page.count('aria-expanded="false"') == 2  # housing now has schools too
+    assert "/static/js/tree.js" in page
+
+
+def test_children_come_as_a_fragment_for_htmx(coordinator):
+    response = coordinator.get("/taxonomies/gov/v/2/children?parent=health&level=2", headers=HTMX)
+    assert "<html" not in response.text and 'aria-level="2"' in response.text
+    assert re.findall(r'data-concept="([^"]+)"', response.text) == [
+        "hospitals",
+        "clinics",
+        "dental",
+    ]
+    full = coordinator.get("/taxonomies/gov/v/2/children?parent=health")
+    assert "<html" in full.text
+
+
+def test_the_concept_panel_shows_labels_notes_replacement_and_history(coordinator):
+    panel = coordinator.get("/taxonomies/gov/v/2/concepts/clinics", headers=HTMX).text
+    assert "<html" not in panel
+    assert "المراكز الصحية" in panel and "Health centres" in panel
+    assert "العيادات" in panel  # version 1's label, in the history
+    retired = coordinator.get("/taxonomies/gov/v/2/concepts/insurance").text
+    assert "موقوف" in retired
+    assert "/taxonomies/gov/v/2/concepts/hospitals" in retired  # replaced by
+
+
+def test_search_in_arabic_shows_the_paths(coordinator):
+    results = coordinator.get("/taxonomies/gov/v/2/search?q=الحكومية", headers=HTMX).text
+    assert "المدارس الحكومية" in results
+    assert re.search(r"الإسكان.*›.*المدارس", results, re.S)
+    assert "<html" not in results
+    nothing = coordinator.get("/taxonomies/gov/v/2/search?q=x", headers=HTMX).text
+    assert "<li" not in nothing
+
+
+def test_the_diff_page_counts_and_filters(coordinator):
+    page = coordinator.get("/taxonomies/gov/diff?a=1&b=2").text
+    for kind in ("add", "relabel", "move", "retire"):
+        assert f'class="op-{kind}"' in page
+    only_moves = coordinator.get("/taxonomies/gov/diff?a=1&b=2&show=move", headers=HTMX).text
+    assert "<html" not in only_moves
+    assert 'class="op-move"' in only_moves and 'class="op-add"' not in only_moves
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype"),
+    [("json", "application/json"), ("csv", "text/csv"), ("skos", "text/turtle")],
+)
+def test_exports_download_with_a_file_name(coordinator, fmt, mimetype):
+    response = coordinator.get(f"/taxonomies/gov/v/1/export.{fmt}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="gov-v1.')
+    assert (
+        coordinator.get(
+            f"/taxonomies/gov/v/1/export.{fmt}", headers={"If-None-Match": response.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/taxonomies/nope/",
+        "/taxonomies/gov/v/9/",
+        "/taxonomies/gov/v/2/concepts/ghost",
+        "/taxonomies/gov/v/2/export.pdf",
+    ],
+)
+def test_unknown_things_are_friendly_404_pages(coordinator, path):
+    response = coordinator.get(path)
+    assert response.status_code == 404 and "<html" in response.text
+
+
+def upload(client, content, name="v3.csv", **fields):
+    data = {"file": (io.BytesIO(content), name), "slug": "gov", "fmt": "auto", **fields}
+    return client.post("/taxonomies/import/", data=data, content_type="multipart/form-data")
+
+
+def third_version():
+    from dataclasses import replace
+
+    dental = VERSION_2.concepts["dental"]
+    return build(
+        [
+            *(c for c in VERSION_2.concepts.values() if c.id != "dental"),
+            replace(dental, labels={"ar": "الأسنان", "en": "Teeth"}),
+            make_concept("english-only", {"en": "Pharmacies"}, parent="health", position=9),
+        ]
+    )
+
+
+def rows():
+    return db.session.scalar(select(func.count()).select_from(ConceptRevision))
+
+
+def test_import_shows_findings_and_changes_and_publishes_only_on_confirmation(coordinator):
+    before = rows()
+    preview = upload(coordinator, csv_bytes(third_version()))
+    assert preview.status_code == 200
+    assert "english-only" in preview.text  # a missing Arabic label: a finding
+    assert "الأسنان" in preview.text
+    assert rows() == before and db.session.scalar(select(func.max(Version.number))) == 2
+    token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
+    published = coordinator.post(f"/taxonomies/import/{token}", data={"note": "ورشة 2"})
+    assert published.status_code == 303
+    version = db.session.scalar(select(Version).where(Version.number == 3))
+    assert version.note == "ورشة 2" and (version.added, version.relabelled) == (1, 1)
+    assert browsing.tree(SYSTEM, "gov", 3)[1]["dental"].labels["en"] == "Teeth"
+    again = coordinator.post(f"/taxonomies/import/{token}", data={"note": ""})
+    assert again.status_code == 404  # a confirmation is used once
+
+
+def test_importing_a_new_taxonomy_needs_both_names(coordinator):
+    response = upload(coordinator, csv_bytes(), slug="another")
+    assert response.status_code == 422 and 'id="name_ar-error"' in response.text
+    response = upload(coordinator, csv_bytes(), slug="another", name_ar="أخرى", name_en="Another")
+    assert response.status_code == 200
+    assert 'action="/taxonomies/import/' in response.text  # the form that confirms
+
+
+def test_a_bad_upload_lists_its_problems_and_writes_nothing(coordinator):
+    before = rows()
+    response = upload(coordinator, b"id,parent,label_ar\na,b,x\nb,a,y\n")
+    assert response.status_code == 422
+    assert response.text.count("<li>") >= 2 and "السطر 2" in response.text
+    assert rows() == before
+
+
+def test_an_oversized_upload_gets_a_413_page(make_app, people, published):
+    app = make_app(MAX_UPLOAD_MB=0.001)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(people["coordinator"].id)
+    response = upload(client, b"id,label_ar\n" + b"a,x\n" * 2000)
+    assert response.status_code == 413 and "الملف كبير جدًا" in response.text

@@ -1,0 +1,208 @@
+"""Storing versions as intervals: publish, read, diff, history, immutability, atomicity."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from tests.web.taxonomy_files import VERSION_1, VERSION_2, csv_bytes
+from workshop.extensions import db
+from workshop.models import ConceptRevision, Taxonomy, Version
+from workshop.services import browsing, taxonomies
+from workshop.services import taxonomy_store as store
+from workshop.services.errors import InvalidFile, NotFound, PermissionDenied, ServiceError
+from workshop.services.permissions import SYSTEM
+
+
+def publish_two(actor=SYSTEM):
+    first = taxonomies.create_from_file(actor, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv")
+    second = taxonomies.publish_file(
+        actor, "gov", csv_bytes(VERSION_2), "v2.csv", note="workshop 1"
+    )
+    return first.version, second.version
+
+
+def rows() -> int:
+    return db.session.scalar(select(func.count()).select_from(ConceptRevision))
+
+
+def test_version_1_stores_one_row_per_concept_and_reads_back_equal(app):
+    version = taxonomies.create_from_file(
+        SYSTEM, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv"
+    ).version
+    assert version.number == 1 and version.concept_count == 8 and rows() == 8
+    _where, tree = browsing.tree(SYSTEM, "gov", 1)
+    assert tree == VERSION_1
+
+
+def test_the_next_version_stores_only_what_changed(app):
+    _first, second = publish_two()
+    assert second.number == 2 and second.parent_number == 1 and second.note == "workshop 1"
+    assert (second.added, second.relabelled, second.moved, second.retired) == (1, 1, 1, 1)
+    # clinics, schools, insurance, dental, and housing/health siblings renumbered: few rows
+    assert second.rows_written <= 6 and rows() == 8 + second.rows_written
+    assert browsing.tree(SYSTEM, "gov", 1)[1] == VERSION_1
+    assert browsing.tree(SYSTEM, "gov", 2)[1] == VERSION_2
+    assert browsing.tree(SYSTEM, "gov", "latest")[1] == VERSION_2
+
+
+def test_reading_a_version_is_one_query(app):
+    publish_two()
+    store._cache.clear()
+    statements = []
+    from sqlalchemy import event
+
+    def count(*_args):
+        statements.append(1)
+
+    taxonomy = db.session.scalar(select(Taxonomy))
+    version = db.session.scalar(select(Version).where(Version.number == 1))
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        store.read_tree(taxonomy, version)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+
+
+def test_diff_between_versions(app):
+    publish_two()
+    difference = browsing.difference(SYSTEM, "gov", 1, 2)
+    assert dict(difference.counts) == {"add": 1, "relabel": 1, "move": 1, "retire": 1}
+    assert {c.id for c in difference.changes} == {"dental", "clinics", "schools", "insurance"}
+
+
+def test_the_history_of_a_concept(app):
+    publish_two()
+    view = browsing.concept(SYSTEM, "gov", 2, "clinics")
+    assert [(r.row.valid_from, r.last_version) for r in view.history] == [(1, 1), (2, None)]
+    assert view.history[0].row.label_en == "Clinics"
+    assert [r.concept_id for r in view.path] == ["health"]
+    retired = browsing.concept(SYSTEM, "gov", 2, "insurance")
+    assert retired.row.status == "retired" and retired.replaced_by.concept_id == "hospitals"
+
+
+def test_children_and_search_at_a_version(app):
+    publish_two()
+    _where, roots = browsing.children(SYSTEM, "gov", 1, None)
+    assert [(n.id, n.children) for n in roots] == [("health", 3), ("education", 1), ("housing", 0)]
+    _where, found = browsing.search(SYSTEM, "gov", 2, "المدارس الحكو")
+    assert [(m.node.concept_id, [p.concept_id for p in m.path]) for m in found] == [
+        ("public-schools", ["housing", "schools"])
+    ]
+    _where, found = browsing.search(SYSTEM, "gov", 1, "  CLINICS ")
+    assert [m.node.concept_id for m in found] == ["clinics"]
+
+
+def test_a_published_version_is_never_updated(app):
+    first, _second = publish_two()
+    with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
+        db.session.execute(update(Version).where(Version.id == first.id).values(note="edited"))
+    db.session.rollback()
+    with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
+        db.session.execute(
+            update(ConceptRevision)
+            .where(ConceptRevision.valid_to.is_not(None))
+            .values(valid_to=None)
+        )
+    db.session.rollback()
+    with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
+        db.session.execute(text("UPDATE concept_revision SET label_en = 'x'"))
+    db.session.rollback()
+
+
+def test_publishing_the_same_file_again_is_refused(app):
+    publish_two()
+    with pytest.raises(ServiceError, match="same as version 2"):
+        taxonomies.publish_file(SYSTEM, "gov", csv_bytes(VERSION_2), "again.csv")
+
+
+def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch):
+    publish_two()
+    before = rows()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "content_hash", broken)
+    changed = VERSION_2.concepts["dental"]
+    from dataclasses import replace
+
+    from workshop.taxonomy.build import build
+
+    third = build(
+        [
+            *(c for c in VERSION_2.concepts.values() if c.id != "dental"),
+            replace(changed, labels={"ar": "الأسنان", "en": "Teeth"}),
+        ]
+    )
+    with pytest.raises(RuntimeError):
+        taxonomies.publish_file(SYSTEM, "gov", csv_bytes(third), "v3.csv")
+    assert rows() == before
+    assert db.session.scalar(select(func.max(Version.number))) == 2
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ConceptRevision)
+            .where(ConceptRevision.valid_to.is_(None))
+        )
+        == 9
+    )
+
+
+def test_a_bad_file_is_rejected_and_nothing_is_written(app):
+    with pytest.raises(InvalidFile) as error:
+        taxonomies.create_from_file(
+            SYSTEM, "gov", "أ", "A", b"id,parent,label_ar\na,b,x\nb,a,y\n", "bad.csv"
+        )
+    assert {f.rule for f in error.value.problems} == {"cycle"}
+    assert db.session.scalar(select(func.count()).select_from(Taxonomy)) == 0
+
+
+@pytest.mark.parametrize(("slug", "problem"), [("A B", "short name"), ("gov", "taken")])
+def test_slugs_are_checked(app, slug, problem):
+    taxonomies.create_from_file(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    with pytest.raises(ServiceError, match=problem):
+        taxonomies.create_from_file(SYSTEM, slug, "أ", "A", csv_bytes(), "v1.csv")
+
+
+def test_unknown_taxonomy_version_and_concept_are_not_found(app):
+    publish_two()
+    for call in (
+        lambda: browsing.tree(SYSTEM, "nope", 1),
+        lambda: browsing.tree(SYSTEM, "gov", 9),
+        lambda: browsing.tree(SYSTEM, "gov", "x"),
+        lambda: browsing.concept(SYSTEM, "gov", 1, "dental"),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_only_coordinators_publish(app, people):
+    with pytest.raises(PermissionDenied):
+        taxonomies.create_from_file(
+            people["representative"], "gov", "أ", "A", csv_bytes(), "v1.csv"
+        )
+    version = taxonomies.create_from_file(
+        people["coordinator"], "gov", "أ", "A", csv_bytes(), "v1.csv"
+    ).version
+    assert version.published_by_id == people["coordinator"].id
+
+
+def test_a_file_without_our_ids_is_paired_by_label_and_path(app):
+    taxonomies.create_from_file(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    relabelled = (
+        "label_ar,label_en,parent\n"
+        "الصحة,Health,\nالمستشفيات,Hospitals,الصحة\nالعيادات,Clinics,الصحة\n"
+        "التأمين الصحي,Health insurance,الصحة\nالتعليم,Education,\nالمدارس,Schools,التعليم\n"
+        "المدارس الحكومية,Public schools,المدارس\nالإسكان,Housing,\n"
+        "الإسكان الاجتماعي,Social housing,الإسكان\n"
+    ).encode()
+    version = taxonomies.publish_file(SYSTEM, "gov", relabelled, "no-ids.csv").version
+    # one concept added; insurance keeps its id, and loses its notes (the file has none)
+    assert (version.added, version.relabelled, version.retired) == (1, 1, 0)
+    _where, tree = browsing.tree(SYSTEM, "gov", 2)
+    assert tree["clinics"].parent == "health"
+    assert tree.children_of("housing") == ("social-housing",)
+    assert "health-insurance" not in tree and tree["insurance"].notes == {}

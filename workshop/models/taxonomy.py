@@ -1,0 +1,109 @@
+"""Taxonomies, their published versions, and concept revisions stored as intervals.
+
+A revision row holds one concept as it is from version `valid_from` up to, not including,
+version `valid_to` (NULL: still current). Publishing a version that changes ten concepts
+closes about ten rows and adds about ten; reading version k is one indexed query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .accounts import User, utcnow
+
+ID_LENGTH = 200
+
+
+class Taxonomy(db.Model):  # type: ignore[name-defined,misc]
+    """A named classification scheme."""
+
+    __tablename__ = "taxonomy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_ar: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="taxonomy", order_by="Version.number"
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+
+class Version(db.Model):  # type: ignore[name-defined,misc]
+    """An immutable, published snapshot of a taxonomy (never updated once written)."""
+
+    __tablename__ = "taxonomy_version"
+    __table_args__ = (UniqueConstraint("taxonomy_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy_id: Mapped[int] = mapped_column(ForeignKey("taxonomy.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    parent_number: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    proposals: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    concept_count: Mapped[int] = mapped_column(Integer)
+    retired_count: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    relabelled: Mapped[int] = mapped_column(Integer, default=0)
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[int] = mapped_column(Integer, default=0)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    taxonomy: Mapped[Taxonomy] = relationship(back_populates="versions")
+    published_by: Mapped[User | None] = relationship()
+
+    @property
+    def change_count(self) -> int:
+        return self.added + self.relabelled + self.moved + self.retired
+
+
+class ConceptRevision(db.Model):  # type: ignore[name-defined,misc]
+    """One concept as it stands in versions valid_from .. valid_to - 1."""
+
+    __tablename__ = "concept_revision"
+    __table_args__ = (
+        UniqueConstraint("taxonomy_id", "concept_id", "valid_from"),
+        Index("ix_concept_revision_reading", "taxonomy_id", "valid_from", "valid_to"),
+        Index("ix_concept_revision_children", "taxonomy_id", "parent", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    taxonomy_id: Mapped[int] = mapped_column(ForeignKey("taxonomy.id"))
+    concept_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    valid_from: Mapped[int] = mapped_column(Integer)
+    valid_to: Mapped[int | None] = mapped_column(Integer)
+    parent: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    replaced_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    label_ar: Mapped[str | None] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
+    labels: Mapped[dict[str, str]] = mapped_column(JSON)
+    notes: Mapped[dict[str, str]] = mapped_column(JSON)
+    alt_labels: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    related: Mapped[list[str]] = mapped_column(JSON)
+    # Normalised labels and synonyms (case, spacing, tatweel folded) for search.
+    search_text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,243 @@
+"""Versions in the database: concept revisions as intervals, read back as engine trees.
+
+Only this module knows the table layout; the services above it speak in engine Trees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, insert, or_, select, update
+
+from ..extensions import db
+from ..models import ConceptRevision, Taxonomy, Version
+from ..taxonomy.build import build
+from ..taxonomy.formats import json_format
+from ..taxonomy.model import Concept, Status, Tree, empty_tree
+from ..taxonomy.text import label_key
+
+Progress = Callable[[int], None]
+CHUNK = 2000
+_cache: OrderedDict[tuple[str, int, int, str], Tree] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHED_TREES = 6
+
+
+def visible_at(number: int) -> Any:
+    """Rows of the revisions that make up version `number`."""
+    return and_(
+        ConceptRevision.valid_from <= number,
+        or_(ConceptRevision.valid_to.is_(None), ConceptRevision.valid_to > number),
+    )
+
+
+COLUMNS = (
+    ConceptRevision.concept_id,
+    ConceptRevision.labels,
+    ConceptRevision.notes,
+    ConceptRevision.parent,
+    ConceptRevision.position,
+    ConceptRevision.status,
+    ConceptRevision.replaced_by,
+    ConceptRevision.related,
+    ConceptRevision.alt_labels,
+)
+
+
+def concept_of(row: Sequence[Any]) -> Concept:
+    """A stored row as an engine Concept (the text was cleaned before it was stored)."""
+    concept_id, labels, notes, parent, position, status, replaced_by, related, alt = row
+    return Concept(
+        concept_id,
+        labels,
+        notes,
+        parent,
+        position,
+        Status(status),
+        replaced_by,
+        tuple(related),
+        {k: tuple(v) for k, v in alt.items()} if alt else {},
+    )
+
+
+def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
+    """Version `number` as a Tree: one indexed query; kept in a small cache, as published
+    versions never change."""
+    key = (str(db.engine.url), taxonomy.id, version.number, version.content_hash)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    rows = db.session.execute(
+        select(*COLUMNS).where(
+            ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
+        )
+    )
+    tree = build(concept_of(row) for row in rows)
+    with _cache_lock:
+        _cache[key] = tree
+        while len(_cache) > CACHED_TREES:
+            _cache.popitem(last=False)
+    return tree
+
+
+def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
+    search = " \n ".join(
+        label_key(text)
+        for text in (*concept.labels.values(), *(a for v in concept.alt_labels.values() for a in v))
+    )
+    return {
+        "taxonomy_id": taxonomy_id,
+        "concept_id": concept.id,
+        "valid_from": number,
+        "valid_to": None,
+        "parent": concept.parent,
+        "position": concept.position,
+        "status": concept.status.value,
+        "replaced_by": concept.replaced_by,
+        "label_ar": concept.labels.get("ar"),
+        "label_en": concept.labels.get("en"),
+        "labels": dict(concept.labels),
+        "notes": dict(concept.notes),
+        "alt_labels": {k: list(v) for k, v in concept.alt_labels.items()},
+        "related": list(concept.related),
+        "search_text": search,
+    }
+
+
+def changed_concepts(before: Tree, after: Tree) -> tuple[list[str], list[Concept]]:
+    """Ids whose current row must be closed, and the concepts that need a new row."""
+    to_close = [c for c, old in before.concepts.items() if after.concepts.get(c) != old]
+    to_write = [new for c, new in after.concepts.items() if before.concepts.get(c) != new]
+    return to_close, to_write
+
+
+def content_hash(tree: Tree) -> str:
+    """SHA-256 of the canonical JSON of the concepts: equal trees, equal hashes."""
+    document = json_format.export_document(tree, {}, {})
+    payload = {"concepts": document["concepts"], "retired": document["retired"]}
+    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def write_version(
+    taxonomy: Taxonomy,
+    number: int,
+    before: Tree,
+    after: Tree,
+    progress: Progress | None = None,
+) -> int:
+    """Close the rows of changed concepts and add their new rows; returns rows written.
+    The caller owns the transaction."""
+    to_close, to_write = changed_concepts(before, after)
+    for start in range(0, len(to_close), CHUNK):
+        db.session.execute(
+            update(ConceptRevision)
+            .where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                ConceptRevision.valid_to.is_(None),
+                ConceptRevision.concept_id.in_(to_close[start : start + CHUNK]),
+            )
+            .values(valid_to=number)
+        )
+    for start in range(0, len(to_write), CHUNK):
+        chunk = to_write[start : start + CHUNK]
+        db.session.execute(insert(ConceptRevision), [row_of(taxonomy.id, number, c) for c in chunk])
+        if progress is not None:
+            progress(len(chunk))
+    return len(to_write)
+
+
+def latest(taxonomy: Taxonomy) -> Version | None:
+    return db.session.scalar(
+        select(Version).where(Version.taxonomy_id == taxonomy.id).order_by(Version.number.desc())
+    )
+
+
+def latest_tree(taxonomy: Taxonomy) -> Tree:
+    version = latest(taxonomy)
+    return read_tree(taxonomy, version) if version is not None else empty_tree()
+
+
+def children_rows(taxonomy: Taxonomy, number: int, parent: str | None) -> list[ConceptRevision]:
+    condition = (
+        ConceptRevision.parent.is_(None) if parent is None else ConceptRevision.parent == parent
+    )
+    return list(
+        db.session.scalars(
+            select(ConceptRevision)
+            .where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                condition,
+                ConceptRevision.status == Status.ACTIVE.value,
+                visible_at(number),
+            )
+            .order_by(ConceptRevision.position)
+        )
+    )
+
+
+def child_counts(taxonomy: Taxonomy, number: int, parents: Iterable[str]) -> dict[str, int]:
+    ids = list(parents)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ConceptRevision.parent, func.count())
+        .where(
+            ConceptRevision.taxonomy_id == taxonomy.id,
+            ConceptRevision.parent.in_(ids),
+            ConceptRevision.status == Status.ACTIVE.value,
+            visible_at(number),
+        )
+        .group_by(ConceptRevision.parent)
+    )
+    return {parent: count for parent, count in rows}
+
+
+def rows_by_id(taxonomy: Taxonomy, number: int, ids: Iterable[str]) -> dict[str, ConceptRevision]:
+    wanted = list(set(ids))
+    found: dict[str, ConceptRevision] = {}
+    for start in range(0, len(wanted), CHUNK):
+        for row in db.session.scalars(
+            select(ConceptRevision).where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                ConceptRevision.concept_id.in_(wanted[start : start + CHUNK]),
+                visible_at(number),
+            )
+        ):
+            found[row.concept_id] = row
+    return found
+
+
+def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> list[ConceptRevision]:
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        db.session.scalars(
+            select(ConceptRevision)
+            .where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                ConceptRevision.status == Status.ACTIVE.value,
+                visible_at(number),
+                ConceptRevision.search_text.like(f"%{escaped}%", escape="\\"),
+            )
+            .order_by(ConceptRevision.concept_id)
+            .limit(limit)
+        )
+    )
+
+
+def history_rows(taxonomy: Taxonomy, concept_id: str) -> list[ConceptRevision]:
+    return list(
+        db.session.scalars(
+            select(ConceptRevision)
+            .where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                ConceptRevision.concept_id == concept_id,
+            )
+            .order_by(ConceptRevision.valid_from)
+        )
+    )

@@ -1,0 +1,78 @@
+"""Bearer tokens for consuming systems: created and revoked by coordinators, stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiToken, utcnow
+from . import audit
+from .errors import NotFound, ServiceError
+from .permissions import Actor, require
+
+PREFIX = "wst_"
+TOUCH_EVERY = timedelta(minutes=5)  # last use is recorded, but not on every request
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(actor: Actor, name: str) -> IssuedToken:
+    require(actor, "tokens.manage")
+    name = name.strip()
+    if not name:
+        raise ServiceError(str(_l("Name the system that will use the token.")), field="name")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name[:200], token_hash=digest(secret), prefix=secret[:10], created_by_id=actor.id
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(actor, "token.created", token.name)
+    db.session.commit()
+    return IssuedToken(token, secret)
+
+
+def revoke(actor: Actor, token_id: int) -> ApiToken:
+    require(actor, "tokens.manage")
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(str(_l("No such token.")))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(actor, "token.revoked", token.name)
+        db.session.commit()
+    return token
+
+
+def list_tokens(actor: Actor) -> list[ApiToken]:
+    require(actor, "tokens.manage")
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def authenticate(secret: str) -> bool:
+    """True for a token that exists and is not revoked."""
+    if not secret.startswith(PREFIX):
+        return False
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    if token is None or token.revoked_at is not None:
+        return False
+    now = utcnow()
+    last = token.last_used_at
+    if last is None or now - last.replace(tzinfo=now.tzinfo) > TOUCH_EVERY:
+        token.last_used_at = now
+        db.session.commit()
+    return True

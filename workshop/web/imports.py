@@ -1,0 +1,78 @@
+"""Importing a classification file through the web: upload, preview, publish."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..services import imports
+from ..services.errors import InvalidFile, ServiceError
+from ..services.permissions import require
+from .forms import PublishForm, taxonomy_import_form
+
+bp = Blueprint("imports", __name__, url_prefix="/taxonomies/import")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def upload() -> ResponseReturnValue:
+    """Upload a file; its findings and its diff against the latest version are shown."""
+    require(current_user, "taxonomy.publish")
+    form = taxonomy_import_form()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            preview = imports.preview(
+                current_user,
+                upload_file.read(),
+                upload_file.filename or "upload",
+                form.fmt.data or "auto",
+                form.slug.data or "",
+                form.name_ar.data or "",
+                form.name_en.data or "",
+                form.mapping.data or "",
+                bool(form.dotted_codes.data),
+            )
+        except InvalidFile as error:
+            form.file.errors.append(error.message)
+            problems = [p.text(_locale()) if hasattr(p, "text") else str(p) for p in error.problems]
+        except ServiceError as error:
+            getattr(form, error.field or "file", form.file).errors.append(error.message)
+        else:
+            return render_template(
+                "taxonomy/import_preview.html",
+                preview=preview,
+                form=PublishForm(),
+                locale=_locale(),
+            )
+    status = 422 if form.errors else 200
+    return render_template("taxonomy/import.html", form=form, problems=problems), status
+
+
+@bp.post("/<token>")
+@login_required
+def publish(token: str) -> ResponseReturnValue:
+    """Publish a previewed upload."""
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("imports.upload"), 303)
+    published = imports.confirm(current_user, token, form.note.data or "")
+    version = published.version
+    flash(
+        _l(
+            "Version %(number)d of %(slug)s is published.",
+            number=version.number,
+            slug=version.taxonomy.slug,
+        ),
+        "success",
+    )
+    return redirect(url_for("taxonomy.versions", slug=version.taxonomy.slug), 303)
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "ar")

@@ -1,0 +1,123 @@
+"""Browsing taxonomies: versions, the tree level by level, search, concepts, diffs, exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, make_response, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from ..services import browsing, files, taxonomies
+from .htmx import render
+
+bp = Blueprint("taxonomy", __name__, url_prefix="/taxonomies")
+DIFF_KINDS = ("add", "relabel", "move", "retire")
+
+
+@bp.get("/")
+@login_required
+def taxonomy_list() -> ResponseReturnValue:
+    """Every taxonomy with its latest version."""
+    rows = taxonomies.list_taxonomies(current_user)
+    return render("taxonomy/list.html", "taxonomy/list.html", rows=rows)
+
+
+@bp.get("/<slug>/")
+@login_required
+def versions(slug: str) -> ResponseReturnValue:
+    """The published versions of one taxonomy, newest first."""
+    taxonomy, found = taxonomies.list_versions(current_user, slug)
+    return render(
+        "taxonomy/versions.html", "taxonomy/versions.html", taxonomy=taxonomy, versions=found
+    )
+
+
+@bp.get("/<slug>/v/<ref>/")
+@login_required
+def browse(slug: str, ref: str) -> ResponseReturnValue:
+    """The tree browser: the roots; children load on demand."""
+    where, nodes = browsing.children(current_user, slug, ref, None)
+    return render(
+        "taxonomy/browse.html", "taxonomy/_tree_level.html", place=where, nodes=nodes, level=1
+    )
+
+
+@bp.get("/<slug>/v/<ref>/children")
+@login_required
+def children(slug: str, ref: str) -> ResponseReturnValue:
+    """One level below `parent`, as tree items (the whole browser for a normal request)."""
+    parent = request.args.get("parent") or None
+    level = request.args.get("level", 2, type=int)
+    where, nodes = browsing.children(current_user, slug, ref, parent)
+    return render(
+        "taxonomy/browse.html",
+        "taxonomy/_tree_level.html",
+        place=where,
+        nodes=nodes,
+        level=max(1, min(level, 50)),
+    )
+
+
+@bp.get("/<slug>/v/<ref>/concepts/<path:concept_id>")
+@login_required
+def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
+    """A concept: labels, notes, path, children, replacement and history."""
+    view = browsing.concept(current_user, slug, ref, concept_id)
+    return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, place=view.place)
+
+
+@bp.get("/<slug>/v/<ref>/search")
+@login_required
+def search(slug: str, ref: str) -> ResponseReturnValue:
+    """Concepts whose Arabic or English labels contain the query, with their paths."""
+    query = request.args.get("q", "")[:200]
+    where, matches = browsing.search(current_user, slug, ref, query)
+    return render(
+        "taxonomy/search.html",
+        "taxonomy/_search_results.html",
+        place=where,
+        matches=matches,
+        query=query,
+    )
+
+
+@bp.get("/<slug>/diff")
+@login_required
+def diff(slug: str) -> ResponseReturnValue:
+    """What changed between two versions, counted and filterable by kind."""
+    _taxonomy, found = taxonomies.list_versions(current_user, slug)
+    if not found:
+        abort(404)
+    newest = found[0].number
+    b = request.args.get("b", str(newest))
+    a = request.args.get("a", str(max(1, int(b) - 1 if b.isdigit() else newest - 1)))
+    show = request.args.get("show", "")
+    difference = browsing.difference(current_user, slug, a, b)
+    shown = [c for c in difference.changes if not show or c.op == show]
+    return render(
+        "taxonomy/diff.html",
+        "taxonomy/_diff_table.html",
+        difference=difference,
+        changes=shown,
+        show=show if show in DIFF_KINDS else "",
+        kinds=DIFF_KINDS,
+        versions=found,
+    )
+
+
+@bp.get("/<slug>/v/<ref>/export.<fmt>")
+@login_required
+def export(slug: str, ref: str, fmt: str) -> Response:
+    """Download a version in one of the file formats."""
+    if fmt not in files.FORMATS:
+        abort(404)
+    where, made = browsing.export(current_user, slug, ref, fmt)
+    response = make_response(made.data)
+    response.mimetype = made.mimetype.split(";")[0]
+    name = f"{slug}-v{where.version.number}.{made.extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.set_etag(browsing.etag(where.version, fmt))
+    return response.make_conditional(request)
+
+
+def browse_url(slug: str, number: int) -> str:
+    return url_for("taxonomy.browse", slug=slug, ref=number)
