@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
 from flask import Flask
 
 SECRET_KEY_FILE = "secret_key"
@@ -16,7 +17,12 @@ class Defaults:
     """Settings a fresh install runs with; every one can be overridden."""
 
     DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {
+        "pool_pre_ping": True,
+        # Reading a version decodes four JSON columns per concept: orjson is ~5x faster.
+        "json_serializer": lambda value: orjson.dumps(value).decode(),
+        "json_deserializer": orjson.loads,
+    }
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -125,7 +125,7 @@ def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "content_hash", broken)
+    monkeypatch.setattr(store, "content_hash", broken)  # fails after the rows are written
     changed = VERSION_2.concepts["dental"]
     from dataclasses import replace
 
@@ -206,3 +206,50 @@ def test_a_file_without_our_ids_is_paired_by_label_and_path(app):
     assert tree["clinics"].parent == "health"
     assert tree.children_of("housing") == ("social-housing",)
     assert "health-insurance" not in tree and tree["insurance"].notes == {}
+
+
+def test_publishing_changes_applies_them_to_the_latest_version(app):
+    from workshop.taxonomy import changes as ch
+
+    publish_two()
+    taxonomy = taxonomies.get_taxonomy("gov")
+    version = taxonomies.publish_changes(
+        SYSTEM,
+        taxonomy,
+        [
+            ch.relabel("dental", {"en": "Teeth"}),
+            ch.add("eyes", "health", 0, {"ar": "العيون", "en": "Eyes"}),
+        ],
+        note="merged",
+        proposals=[12, 15],
+    )
+    assert (version.number, version.added, version.relabelled, version.proposals) == (
+        3,
+        1,
+        1,
+        [12, 15],
+    )
+    tree = browsing.tree(SYSTEM, "gov", 3)[1]
+    assert tree["dental"].labels["en"] == "Teeth" and tree.children_of("health")[0] == "eyes"
+
+
+def test_publishing_changes_with_a_conflict_publishes_nothing(app):
+    from workshop.taxonomy import changes as ch
+
+    publish_two()
+    taxonomy = taxonomies.get_taxonomy("gov")
+    before = rows()
+    with pytest.raises(ServiceError, match="ghost"):
+        taxonomies.publish_changes(
+            SYSTEM,
+            taxonomy,
+            [ch.relabel("dental", {"en": "Teeth"}), ch.relabel("ghost", {"en": "Boo"})],
+        )
+    assert rows() == before
+    assert db.session.scalar(select(func.max(Version.number))) == 2
+
+
+def test_equal_content_from_the_same_version_gives_the_same_hash(app):
+    first, second = publish_two()
+    assert first.content_hash != second.content_hash
+    assert len(second.content_hash) == 64

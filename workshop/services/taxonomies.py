@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Taxonomy, Version
-from ..taxonomy.apply import LENIENT, apply
+from ..taxonomy.apply import LENIENT, Result, apply
+from ..taxonomy.changes import Change
 from ..taxonomy.diff import DiffError, diff
 from ..taxonomy.findings import Finding
 from ..taxonomy.formats import FormatError
@@ -154,8 +155,9 @@ def publish_file(
 def with_known_ids(before: Tree, uploaded: Tree) -> Tree:
     """The uploaded tree with the latest version's ids for concepts it brings under other
     ids (or without any): those are paired by label and path with the concepts it lacks."""
-    gone = {c for c in before.descendants(None) if c not in uploaded.concepts}
-    arrived = {c for c in uploaded.descendants(None) if c not in before.concepts}
+    old, new = before.concepts, uploaded.concepts
+    gone = {c for c in old.keys() - new.keys() if old[c].active}
+    arrived = {c for c in new.keys() - old.keys() if new[c].active}
     if not gone or not arrived:
         return uploaded
     found = match(before, uploaded)
@@ -174,7 +176,8 @@ def publish_tree(
     progress: store.Progress | None = None,
     proposals: list[int] | None = None,
 ) -> Version:
-    """Store `uploaded` as the next version in one transaction: all of it, or nothing."""
+    """Store a whole tree (an imported file) as the next version: what changed is found
+    with the engine's diff, and only that is written."""
     try:
         latest = store.latest(taxonomy) if taxonomy.id is not None else None
         before = store.read_tree(taxonomy, latest) if latest is not None else Tree({}, {})
@@ -188,35 +191,106 @@ def publish_tree(
                 str(_l("The file is the same as version %(number)d.", number=latest.number))
             )
         after = apply(before, changes, policy=LENIENT).tree
-        number = latest.number + 1 if latest is not None else 1
-        db.session.flush()
-        rows = store.write_version(taxonomy, number, before, after, progress)
-        ops = Counter(c.op for c in changes)
-        version = Version(
-            taxonomy=taxonomy,
-            number=number,
-            parent_number=latest.number if latest is not None else None,
-            published_by_id=actor.id,
-            note=note.strip(),
-            source=source[:300],
-            proposals=proposals or [],
-            concept_count=after.active_count(),
-            retired_count=len(after) - after.active_count(),
-            added=ops["add"],
-            relabelled=ops["relabel"],
-            moved=ops["move"],
-            retired=ops["retire"] + ops["merge"],
-            rows_written=rows,
-            content_hash=store.content_hash(after),
+        return _store(
+            actor,
+            taxonomy,
+            latest,
+            before,
+            after,
+            Counter(c.op for c in changes),
+            note,
+            source,
+            progress,
+            proposals,
         )
-        db.session.add(version)
-        db.session.flush()
-        audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
-        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+
+
+def publish_changes(
+    actor: Actor,
+    taxonomy: Taxonomy,
+    changes: list[Change],
+    note: str = "",
+    source: str = "",
+    proposals: list[int] | None = None,
+) -> Version:
+    """Apply changes (merged proposals) to the latest version and publish the result; all
+    must apply, or nothing is published."""
+    require(actor, "taxonomy.publish")
+    try:
+        latest = store.latest(taxonomy)
+        if latest is None:
+            raise ServiceError(str(_l("Import a first version before publishing changes.")))
+        before = store.read_tree(taxonomy, latest)
+        applied = apply(before, changes)
+        if not applied.ok:
+            raise ServiceError(
+                "; ".join(
+                    o.conflict.text(_locale()) for o in applied.conflicts if o.conflict is not None
+                )
+            )
+        ops = Counter(o.change.op for o in applied.outcomes if o.result is Result.APPLIED)
+        if not ops:
+            raise ServiceError(
+                str(_l("Nothing changes against version %(number)d.", number=latest.number))
+            )
+        return _store(
+            actor, taxonomy, latest, before, applied.tree, ops, note, source, None, proposals
+        )
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _store(
+    actor: Actor,
+    taxonomy: Taxonomy,
+    latest: Version | None,
+    before: Tree,
+    after: Tree,
+    ops: Counter[str],
+    note: str,
+    source: str,
+    progress: store.Progress | None,
+    proposals: list[int] | None,
+) -> Version:
+    """Write the version and its rows in the current transaction and commit."""
+    number = latest.number + 1 if latest is not None else 1
+    db.session.flush()
+    rows, content = store.write_version(
+        taxonomy, number, before, after, latest.content_hash if latest else "", progress
+    )
+    version = Version(
+        taxonomy=taxonomy,
+        number=number,
+        parent_number=latest.number if latest is not None else None,
+        published_by_id=actor.id,
+        note=note.strip(),
+        source=source[:300],
+        proposals=proposals or [],
+        concept_count=after.active_count(),
+        retired_count=len(after) - after.active_count(),
+        added=ops["add"],
+        relabelled=ops["relabel"],
+        moved=ops["move"],
+        retired=ops["retire"] + ops["merge"],
+        rows_written=rows,
+        content_hash=content,
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
+    db.session.commit()
+    store.remember(taxonomy, version, after)
     return version
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
 
 
 def list_taxonomies(actor: Actor | None) -> list[tuple[Taxonomy, Version | None]]:

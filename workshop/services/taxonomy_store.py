@@ -5,21 +5,23 @@ Only this module knows the table layout; the services above it speak in engine T
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Text, and_, func, insert, or_, select, type_coerce, update
 
 from ..extensions import db
 from ..models import ConceptRevision, Taxonomy, Version
 from ..taxonomy.build import build
 from ..taxonomy.formats import json_format
-from ..taxonomy.model import Concept, Status, Tree, empty_tree
-from ..taxonomy.text import label_key
+from ..taxonomy.model import NO_ALT, Concept, Status, Tree, empty_tree
+from ..taxonomy.text import NO_TEXT, label_key
 
 Progress = Callable[[int], None]
 CHUNK = 2000
@@ -36,17 +38,23 @@ def visible_at(number: int) -> Any:
     )
 
 
+# JSON columns come back as text and are decoded with orjson here: SQLAlchemy's own JSON
+# result processing costs more than the decoding itself on 400,000 values.
 COLUMNS = (
     ConceptRevision.concept_id,
-    ConceptRevision.labels,
-    ConceptRevision.notes,
+    type_coerce(ConceptRevision.labels, Text),
+    type_coerce(ConceptRevision.notes, Text),
     ConceptRevision.parent,
     ConceptRevision.position,
     ConceptRevision.status,
     ConceptRevision.replaced_by,
-    ConceptRevision.related,
-    ConceptRevision.alt_labels,
+    type_coerce(ConceptRevision.related, Text),
+    type_coerce(ConceptRevision.alt_labels, Text),
 )
+_EMPTY_JSON = ("{}", "[]", None)
+
+
+STATUSES = {status.value: status for status in Status}
 
 
 def concept_of(row: Sequence[Any]) -> Concept:
@@ -54,36 +62,64 @@ def concept_of(row: Sequence[Any]) -> Concept:
     concept_id, labels, notes, parent, position, status, replaced_by, related, alt = row
     return Concept(
         concept_id,
-        labels,
-        notes,
+        _json(labels),
+        _json(notes) if notes not in _EMPTY_JSON else NO_TEXT,
         parent,
         position,
-        Status(status),
+        STATUSES[status],
         replaced_by,
-        tuple(related),
-        {k: tuple(v) for k, v in alt.items()} if alt else {},
+        tuple(_json(related)) if related not in _EMPTY_JSON else (),
+        {k: tuple(v) for k, v in _json(alt).items()} if alt not in _EMPTY_JSON else NO_ALT,
     )
+
+
+def _json(value: Any) -> Any:
+    """PostgreSQL's driver hands JSON over decoded; SQLite's as text."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
 def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
     """Version `number` as a Tree: one indexed query; kept in a small cache, as published
     versions never change."""
-    key = (str(db.engine.url), taxonomy.id, version.number, version.content_hash)
+    key = _key(taxonomy, version)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    rows = db.session.execute(
+    rows = db.session.connection().execute(  # a Core result: no ORM bookkeeping per row
         select(*COLUMNS).where(
             ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
         )
     )
-    tree = build(concept_of(row) for row in rows)
+    with paused_gc():
+        tree = build(concept_of(row) for row in rows)
+    remember(taxonomy, version, tree)
+    return tree
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Making 100,000 concepts would set off the cycle collector over and over; they hold
+    no reference cycles, so it waits until they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:
+    return (str(db.engine.url), taxonomy.id, version.number, version.content_hash)
+
+
+def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
+    """Keep a version's tree (after reading it, or right after publishing it)."""
     with _cache_lock:
-        _cache[key] = tree
+        _cache[_key(taxonomy, version)] = tree
         while len(_cache) > CACHED_TREES:
             _cache.popitem(last=False)
-    return tree
 
 
 def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
@@ -111,17 +147,35 @@ def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
 
 
 def changed_concepts(before: Tree, after: Tree) -> tuple[list[str], list[Concept]]:
-    """Ids whose current row must be closed, and the concepts that need a new row."""
-    to_close = [c for c, old in before.concepts.items() if after.concepts.get(c) != old]
-    to_write = [new for c, new in after.concepts.items() if before.concepts.get(c) != new]
+    """Ids whose current row must be closed, and the concepts that need a new row.
+    (Trees made by apply() share unchanged concept objects: `is` settles most of them.)"""
+    old_concepts, new_concepts = before.concepts, after.concepts
+    to_close = [
+        c
+        for c, old in old_concepts.items()
+        if (new := new_concepts.get(c)) is not old and new != old
+    ]
+    to_write = [
+        new
+        for c, new in new_concepts.items()
+        if (old := old_concepts.get(c)) is not new and old != new
+    ]
     return to_close, to_write
 
 
-def content_hash(tree: Tree) -> str:
-    """SHA-256 of the canonical JSON of the concepts: equal trees, equal hashes."""
-    document = json_format.export_document(tree, {}, {})
-    payload = {"concepts": document["concepts"], "retired": document["retired"]}
-    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def content_hash(previous: str, closed: Sequence[str], written: Sequence[Concept]) -> str:
+    """SHA-256 chained over the versions: the previous version's hash and exactly what this
+    version changed. It depends on nothing else, so it identifies the content; it costs
+    what the change costs, not what the whole tree costs."""
+    change = {
+        "closed": sorted(closed),
+        "written": sorted(
+            (json_format.concept_record(c) for c in written), key=lambda r: str(r["id"])
+        ),
+    }
+    digest = hashlib.sha256(previous.encode())
+    digest.update(orjson.dumps(change, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()
 
 
 def write_version(
@@ -129,10 +183,11 @@ def write_version(
     number: int,
     before: Tree,
     after: Tree,
+    previous_hash: str = "",
     progress: Progress | None = None,
-) -> int:
-    """Close the rows of changed concepts and add their new rows; returns rows written.
-    The caller owns the transaction."""
+) -> tuple[int, str]:
+    """Close the rows of changed concepts and add their new rows; returns the rows written
+    and the content hash. The caller owns the transaction."""
     to_close, to_write = changed_concepts(before, after)
     for start in range(0, len(to_close), CHUNK):
         db.session.execute(
@@ -149,7 +204,7 @@ def write_version(
         db.session.execute(insert(ConceptRevision), [row_of(taxonomy.id, number, c) for c in chunk])
         if progress is not None:
             progress(len(chunk))
-    return len(to_write)
+    return len(to_write), content_hash(previous_hash, to_close, to_write)
 
 
 def latest(taxonomy: Taxonomy) -> Version | None:

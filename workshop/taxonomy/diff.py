@@ -65,7 +65,11 @@ def diff(a: Tree, b: Tree) -> list[Change]:
                 )
             )
 
-    leaving = [c for c in a.descendants(None) if not _active_in(b, c)]
+    # Concepts that leave the tree; retired one by one with "promote", so their order does
+    # not matter for the result: sorted by id for a stable output.
+    leaving = sorted(
+        c for c, concept in a.concepts.items() if concept.active and not _active_in(b, c)
+    )
     for gone in b.retired():
         if gone.id not in a.concepts:  # born and retired between a and b
             emit(Add(gone.id, None, len(draft.children(None)), gone.labels, gone.notes))

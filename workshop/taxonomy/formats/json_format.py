@@ -87,6 +87,21 @@ def _retired(concept: Concept) -> dict[str, Any]:
     return node
 
 
+def concept_record(concept: Concept) -> dict[str, Any]:
+    """Every field of a concept as plain JSON data (for hashing and comparing)."""
+    return {
+        "id": concept.id,
+        "labels": concept.labels,
+        "notes": concept.notes,
+        "parent": concept.parent,
+        "position": concept.position,
+        "status": concept.status.value,
+        "replaced_by": concept.replaced_by,
+        "related": concept.related,
+        "alt_labels": concept.alt_labels,
+    }
+
+
 def dumps(document: Mapping[str, Any], indent: bool = False) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 if indent else 0)
 

@@ -1,0 +1,206 @@
+"""Benchmark of versioned storage, the tree browser and the read API.
+
+    python benchmarks/storage.py --concepts 100000 [--database-url URL]
+
+Prints name<TAB>value<TAB>unit. Baselines measured in the same run: a bare Flask endpoint
+(bare_flask_ms) and the raw SQL read of one version without the ORM (raw_sql_read_ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sqlalchemy as sa
+from engine import random_changes, rows
+
+from workshop import create_app
+from workshop.extensions import db
+from workshop.services import browsing, taxonomies, tokens
+from workshop.services import taxonomy_store as store
+from workshop.services.demo import seed
+from workshop.services.permissions import SYSTEM
+from workshop.taxonomy.apply import apply, seen_in_order
+from workshop.taxonomy.build import build
+from workshop.taxonomy.formats import csv_format
+from workshop.taxonomy.model import make_concept
+
+
+def report(name: str, value: float, unit: str = "ms") -> None:
+    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
+
+
+def best_ms(function: Callable[[], Any], repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
+def cold(function: Callable[[], Any]) -> Callable[[], Any]:
+    """Run with the in-process caches of trees and exports emptied first."""
+
+    def run() -> Any:
+        store._cache.clear()
+        browsing._exports.clear()
+        return function()
+
+    return run
+
+
+def database_size(url: str) -> int:
+    engine = db.engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            pages = connection.exec_driver_sql("PRAGMA page_count").scalar() or 0
+            free = connection.exec_driver_sql("PRAGMA freelist_count").scalar() or 0
+            size = connection.exec_driver_sql("PRAGMA page_size").scalar() or 0
+            return int((pages - free) * size)
+        return int(
+            connection.execute(
+                sa.text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                )
+            ).scalar()
+            or 0
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concepts", type=int, default=100_000)
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL URL (a schema is made and dropped); SQLite otherwise",
+    )
+    parser.add_argument("--versions", type=int, default=100)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
+    url, schema, admin = args.database_url, None, None
+    if url:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder),
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    try:
+        with app.app_context():
+            run(app, args)
+    finally:
+        if admin is not None:
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def run(app: Any, args: argparse.Namespace) -> None:
+    from workshop.database import upgrade_schema
+
+    upgrade_schema()
+    seed()
+    report("engine", 0 if db.engine.dialect.name == "sqlite" else 1, db.engine.dialect.name)
+    data = rows(args.concepts)
+    tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
+    payload = csv_format.write(tree)
+
+    start = time.perf_counter()
+    taxonomies.create_from_file(SYSTEM, "bench", "تصنيف", "Bench", payload, "bench.csv")
+    report("import_s", time.perf_counter() - start, "s")
+    size_v1 = database_size(str(db.engine.url))
+
+    report("read_version_ms", best_ms(cold(lambda: browsing.tree(SYSTEM, "bench", 1)), 3))
+    taxonomy = taxonomies.get_taxonomy("bench")
+    raw = sa.text(
+        "SELECT concept_id, parent, position, status, labels, notes "
+        "FROM concept_revision WHERE taxonomy_id = :t AND valid_from <= 1 "
+        "AND (valid_to IS NULL OR valid_to > 1)"
+    )
+
+    def raw_read() -> None:
+        with db.engine.connect() as connection:
+            connection.execute(raw, {"t": taxonomy.id}).fetchall()
+
+    report("raw_sql_read_ms", best_ms(raw_read, 3))
+
+    client = app.test_client()
+    client.post("/login", data={"username": "coordinator", "password": "workshop-demo"})
+    hx = {"HX-Request": "true"}
+    report("bare_flask_ms", best_ms(lambda: client.get("/healthz"), 20))
+    report("root_page_ms", best_ms(lambda: client.get("/taxonomies/bench/v/1/"), 10))
+    parent = next(c for c in tree.walk() if tree.children_of(c.id)).id
+    report(
+        "expand_ms",
+        best_ms(
+            lambda: client.get(
+                f"/taxonomies/bench/v/1/children?parent={parent}&level=2", headers=hx
+            ),
+            10,
+        ),
+    )
+    report(
+        "search_ms",
+        best_ms(lambda: client.get("/taxonomies/bench/v/1/search?q=تراخيص 12", headers=hx), 10),
+    )
+
+    secret = tokens.create(SYSTEM, "bench").secret
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    path = "/api/v1/taxonomies/bench/versions/1"
+    report("export_json_http_ms", best_ms(cold(lambda: api.get(path, headers=auth)), 3))
+    report("export_json_http_cached_ms", best_ms(lambda: api.get(path, headers=auth), 5))
+    etag = api.get(path, headers=auth).headers["ETag"]
+    report(
+        "export_json_304_ms",
+        best_ms(lambda: api.get(path, headers={**auth, "If-None-Match": etag}), 20),
+    )
+
+    rng = random.Random(5)
+    latest = store.latest_tree(taxonomy)
+    by_changes, by_file = [], []
+    for n in range(args.versions):
+        changes = random_changes(latest, 10, rng, f"v{n}")
+        if n % 10 == 9:  # one version in ten arrives as a whole file instead
+            after = apply(latest, changes).tree
+            start = time.perf_counter()
+            taxonomies.publish_tree(SYSTEM, taxonomy, after, f"bench {n}")
+            by_file.append((time.perf_counter() - start) * 1000)
+        else:
+            start = time.perf_counter()
+            taxonomies.publish_changes(
+                SYSTEM, taxonomy, seen_in_order(changes, latest), f"bench {n}"
+            )
+            by_changes.append((time.perf_counter() - start) * 1000)
+        latest = store.latest_tree(taxonomy)
+    report("publish_10_changes_ms", statistics.median(by_changes))
+    report("publish_file_with_10_changes_ms", statistics.median(by_file))
+    size_after = database_size(str(db.engine.url))
+    report("db_growth_100_versions_pct", 100 * (size_after - size_v1) / size_v1, "%")
+
+
+if __name__ == "__main__":
+    main()
