@@ -35,6 +35,10 @@ def live_server(make_app, people) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# Waiting: use locator assertions (expect), not page.wait_for_function. The latter evaluates
+# a string in the page, which the strict Content-Security-Policy refuses when it must poll.
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
@@ -55,3 +59,14 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Through the Arabic sign-in form, as a person in the hall does."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/login")
+    page.get_by_label("اسم المستخدم").fill(username)
+    page.get_by_label("كلمة المرور").fill(PASSWORD)
+    page.get_by_role("button", name="تسجيل الدخول").click()
+    page.wait_for_url(f"{base}/")

@@ -6,18 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.get_by_label("اسم المستخدم").fill(username)
-    page.get_by_label("كلمة المرور").fill(PASSWORD)
-    page.get_by_role("button", name="تسجيل الدخول").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_browse_expand_search_open_diff_and_download(live_server, published, page, tmp_path):
@@ -52,7 +45,7 @@ def test_browse_expand_search_open_diff_and_download(live_server, published, pag
     page.goto(f"{live_server}/taxonomies/gov/diff?a=1&b=2")
     assert page.locator("table.diff tbody tr").count() == 4
     page.locator(".kinds a").nth(3).click()  # All, Added, Relabelled, Moved
-    page.wait_for_function("document.querySelectorAll('table.diff tbody tr').length === 1")
+    expect(page.locator("table.diff tbody tr")).to_have_count(1)
     assert page.locator("tr.op-move").count() == 1
 
     # download the JSON of version 2

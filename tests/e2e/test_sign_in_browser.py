@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -32,34 +34,23 @@ def test_sign_in_in_arabic_then_switch_to_english(live_server, page, tmp_path):
 
 
 def test_the_agency_filter_updates_the_table_through_htmx(live_server, page):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("اسم المستخدم").fill("watcher")
-    page.get_by_label("كلمة المرور").fill(PASSWORD)
-    page.get_by_role("button", name="تسجيل الدخول").click()
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, "watcher")
     page.goto(f"{live_server}/agencies")
     assert page.locator("#agency-table tbody tr").count() == 2
     with page.expect_response(lambda r: "/agencies?" in r.url and r.status == 200):
         page.get_by_label("تصفية الجهات").fill("التربية")
-    page.wait_for_function("document.querySelectorAll('#agency-table tbody tr').length === 1")
+    expect(page.locator("#agency-table tbody tr")).to_have_count(1)
     assert "MOE" in page.locator("#agency-table").inner_text()
     assert page.url == f"{live_server}/agencies"  # a fragment swap, not a page load
     assert page.console_errors == []
 
 
 def test_a_coordinator_deactivates_an_account_through_htmx_with_the_csrf_header(live_server, page):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("اسم المستخدم").fill("coord")
-    page.get_by_label("كلمة المرور").fill(PASSWORD)
-    page.get_by_role("button", name="تسجيل الدخول").click()
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, "coord")
     page.goto(f"{live_server}/admin/accounts")
     row = page.locator("#accounts tr", has_text="watcher")
     with page.expect_response(lambda r: r.url.endswith("/deactivate")) as info:
         row.get_by_role("button", name="تعطيل").click()
     assert info.value.status == 200
-    page.wait_for_function(
-        "[...document.querySelectorAll('#accounts tr')].some("
-        "r => r.textContent.includes('watcher') && r.classList.contains('inactive'))"
-    )
+    expect(page.locator("#accounts tr.inactive", has_text="watcher")).to_have_count(1)
     assert page.console_errors == []

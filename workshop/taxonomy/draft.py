@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import Concept, Tree
+from .model import Concept, Tree, preorder
 
 _ABSENT = object()
 
@@ -40,13 +40,7 @@ class Draft:
 
     def descendants(self, concept_id: str) -> list[str]:
         """Active descendants in pre-order."""
-        result: list[str] = []
-        stack = list(reversed(self.children(concept_id)))
-        while stack:
-            current = stack.pop()
-            result.append(current)
-            stack.extend(reversed(self.children(current)))
-        return result
+        return preorder(self.children, concept_id)
 
     # -- writing ---------------------------------------------------------------------------
     def put(self, concept: Concept) -> None:

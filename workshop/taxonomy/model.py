@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -143,17 +143,23 @@ class Tree:
 
     def descendants(self, concept_id: str | None) -> list[str]:
         """Active descendants in pre-order (for None: the whole active tree)."""
-        result: list[str] = []
-        stack = list(reversed(self.children_of(concept_id)))
-        while stack:
-            current = stack.pop()
-            result.append(current)
-            stack.extend(reversed(self.children_of(current)))
-        return result
+        return preorder(self.children_of, concept_id)
 
     def walk(self) -> Iterator[Concept]:
         """Active concepts in pre-order, parents before children, siblings in order."""
         return (self.concepts[i] for i in self.descendants(None))
+
+
+def preorder(children_of: Callable[[str | None], Sequence[str]], start: str | None) -> list[str]:
+    """Ids below `start`, parents before children, siblings in order (no recursion: a deep
+    tree must not hit Python's recursion limit)."""
+    result: list[str] = []
+    stack = list(reversed(children_of(start)))
+    while stack:
+        current = stack.pop()
+        result.append(current)
+        stack.extend(reversed(children_of(current)))
+    return result
 
 
 def empty_tree() -> Tree:
