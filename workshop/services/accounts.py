@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -94,7 +95,11 @@ def check_password_strength(password: str, field: str = "password") -> None:
 
 def list_accounts(actor: User) -> list[User]:
     require(actor, "accounts.manage")
-    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+    return list(
+        db.session.scalars(
+            select(User).options(selectinload(User.agency)).order_by(User.role, User.username)
+        )
+    )
 
 
 def create_account(actor: Actor, new: NewAccount) -> Issued:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Taxonomy, Version
@@ -303,6 +304,9 @@ def list_versions(actor: Actor | None, slug: str) -> tuple[Taxonomy, list[Versio
     require(actor, "taxonomy.view")
     taxonomy = get_taxonomy(slug)
     versions = db.session.scalars(
-        select(Version).where(Version.taxonomy_id == taxonomy.id).order_by(Version.number.desc())
+        select(Version)
+        .where(Version.taxonomy_id == taxonomy.id)
+        .options(selectinload(Version.published_by))  # one query for all publishers
+        .order_by(Version.number.desc())
     )
     return taxonomy, list(versions)
