@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
+from tests.unit.taxonomy.trees import services
 from workshop.taxonomy.build import build
 from workshop.taxonomy.formats import csv_format
 from workshop.taxonomy.model import Status, make_concept
 
-VERSION_1 = build(
-    [
-        make_concept("health", {"ar": "الصحة", "en": "Health"}),
-        make_concept("education", {"ar": "التعليم", "en": "Education"}, position=1),
-        make_concept("housing", {"ar": "الإسكان", "en": "Housing"}, position=2),
-        make_concept("hospitals", {"ar": "المستشفيات", "en": "Hospitals"}, parent="health"),
-        make_concept("clinics", {"ar": "العيادات", "en": "Clinics"}, parent="health", position=1),
-        make_concept(
-            "insurance",
-            {"ar": "التأمين الصحي", "en": "Health insurance"},
-            {"ar": "بطاقات الضمان", "en": "Coverage cards"},
-            parent="health",
-            position=2,
-        ),
-        make_concept("schools", {"ar": "المدارس", "en": "Schools"}, parent="education"),
-        make_concept(
-            "public-schools", {"ar": "المدارس الحكومية", "en": "Public schools"}, parent="schools"
-        ),
-    ]
-)
+# Version 1: the engine tests' services tree, without its retired concept.
+VERSION_1 = build(c for c in services().concepts.values() if c.active)
 # Version 2: a relabel, a move, an add and a retire.
 VERSION_2 = build(
     [
@@ -44,7 +27,7 @@ VERSION_2 = build(
         make_concept(
             "insurance",
             {"ar": "التأمين الصحي", "en": "Health insurance"},
-            {"ar": "بطاقات الضمان", "en": "Coverage cards"},
+            {"ar": "تشمل بطاقات الضمان", "en": "Includes coverage cards"},
             status=Status.RETIRED,
             replaced_by="hospitals",
         ),
