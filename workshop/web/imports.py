@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..services import imports
 from ..services.errors import InvalidFile, ServiceError
 from ..services.permissions import require
+from ..taxonomy.findings import Finding
 from .forms import PublishForm, taxonomy_import_form
 
 bp = Blueprint("imports", __name__, url_prefix="/taxonomies/import")
@@ -21,7 +22,7 @@ def upload() -> ResponseReturnValue:
     """Upload a file; its findings and its diff against the latest version are shown."""
     require(current_user, "taxonomy.publish")
     form = taxonomy_import_form()
-    problems: list[str] = []
+    problems: list[Finding] = []
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
@@ -38,7 +39,7 @@ def upload() -> ResponseReturnValue:
             )
         except InvalidFile as error:
             form.file.errors.append(error.message)
-            problems = [p.text(_locale()) if hasattr(p, "text") else str(p) for p in error.problems]
+            problems = list(error.problems)
         except ServiceError as error:
             getattr(form, error.field or "file", form.file).errors.append(error.message)
         else:
@@ -46,7 +47,6 @@ def upload() -> ResponseReturnValue:
                 "taxonomy/import_preview.html",
                 preview=preview,
                 form=PublishForm(),
-                locale=_locale(),
             )
     status = 422 if form.errors else 200
     return render_template("taxonomy/import.html", form=form, problems=problems), status
@@ -70,9 +70,3 @@ def publish(token: str) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("taxonomy.versions", slug=version.taxonomy.slug), 303)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "ar")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, request, url_for
+from flask import Blueprint, Response, abort, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -117,7 +117,3 @@ def export(slug: str, ref: str, fmt: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.set_etag(browsing.etag(where.version, fmt))
     return response.make_conditional(request)
-
-
-def browse_url(slug: str, number: int) -> str:
-    return url_for("taxonomy.browse", slug=slug, ref=number)
