@@ -22,14 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import orjson
 
+from workshop.taxonomy import (
+    Proposal,
+    Tree,
+    apply,
+    build,
+    diff,
+    make_concept,
+    merge,
+    seen_in_order,
+    validate,
+)
 from workshop.taxonomy import changes as ch
-from workshop.taxonomy.apply import apply, seen_in_order
-from workshop.taxonomy.build import build
-from workshop.taxonomy.diff import diff
 from workshop.taxonomy.formats import csv_format, json_format, skos_format
-from workshop.taxonomy.merge import Proposal, merge
-from workshop.taxonomy.model import Tree, make_concept
-from workshop.taxonomy.validate import validate
 
 AR = [
     "خدمات",

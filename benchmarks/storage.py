@@ -26,15 +26,13 @@ import sqlalchemy as sa
 from engine import random_changes, rows
 
 from workshop import create_app
-from workshop.extensions import db
-from workshop.services import browsing, taxonomies, tokens
-from workshop.services import taxonomy_store as store
+from workshop.models import db
+from workshop.services import browsing, taxonomies, tokens, uploads, versions
 from workshop.services.demo import seed
 from workshop.services.permissions import SYSTEM
-from workshop.taxonomy.apply import apply, seen_in_order
-from workshop.taxonomy.build import build
+from workshop.storage import revisions as store
+from workshop.taxonomy import apply, build, make_concept, seen_in_order
 from workshop.taxonomy.formats import csv_format
-from workshop.taxonomy.model import make_concept
 
 
 def report(name: str, value: float, unit: str = "ms") -> None:
@@ -54,8 +52,8 @@ def cold(function: Callable[[], Any]) -> Callable[[], Any]:
     """Run with the in-process caches of trees and exports emptied first."""
 
     def run() -> Any:
-        store._cache.clear()
-        browsing._exports.clear()
+        store.trees.clear()
+        browsing.exports.clear()
         return function()
 
     return run
@@ -129,7 +127,11 @@ def run(app: Any, args: argparse.Namespace) -> None:
     payload = csv_format.write(tree)
 
     start = time.perf_counter()
-    taxonomies.create_from_file(SYSTEM, "bench", "تصنيف", "Bench", payload, "bench.csv")
+    taxonomies.create_from_file(
+        SYSTEM,
+        taxonomies.NewTaxonomy("bench", "تصنيف", "Bench"),
+        uploads.Upload(payload, "bench.csv"),
+    )
     report("import_s", time.perf_counter() - start, "s")
     size_v1 = database_size(str(db.engine.url))
 
@@ -187,12 +189,15 @@ def run(app: Any, args: argparse.Namespace) -> None:
         if n % 10 == 9:  # one version in ten arrives as a whole file instead
             after = apply(latest, changes).tree
             start = time.perf_counter()
-            taxonomies.publish_tree(SYSTEM, taxonomy, after, f"bench {n}")
+            versions.publish_tree(SYSTEM, taxonomy, after, versions.Provenance(f"bench {n}"))
             by_file.append((time.perf_counter() - start) * 1000)
         else:
             start = time.perf_counter()
-            taxonomies.publish_changes(
-                SYSTEM, taxonomy, seen_in_order(changes, latest), f"bench {n}"
+            versions.publish_changes(
+                SYSTEM,
+                taxonomy,
+                seen_in_order(changes, latest),
+                versions.Provenance(f"bench {n}"),
             )
             by_changes.append((time.perf_counter() - start) * 1000)
         latest = store.latest_tree(taxonomy)

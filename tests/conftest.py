@@ -19,8 +19,7 @@ from tests.databases import (
     sqlite_database,
 )
 from workshop import create_app
-from workshop.extensions import db
-from workshop.models import Agency, Role, User
+from workshop.models import Agency, Role, User, db
 
 PASSWORD = "correct-horse-42"
 ENGINES = ["sqlite", "postgresql"]
@@ -187,12 +186,9 @@ def sign_in(client: FlaskClient, people: dict[str, User]) -> Callable[[str | Non
 @pytest.fixture
 def published(app: Flask) -> str:
     """A taxonomy "gov" with two published versions (tests/web/taxonomy_files.py)."""
-    from tests.web.taxonomy_files import VERSION_2, csv_bytes
-    from workshop.services import taxonomies
+    from tests.web.taxonomy_files import VERSION_2, create_taxonomy, csv_bytes, publish_version
     from workshop.services.permissions import SYSTEM
 
-    taxonomies.create_from_file(
-        SYSTEM, "gov", "الخدمات الحكومية", "Government services", csv_bytes(), "v1.csv"
-    )
-    taxonomies.publish_file(SYSTEM, "gov", csv_bytes(VERSION_2), "v2.csv", note="ورشة 1")
+    create_taxonomy(SYSTEM, "gov", "الخدمات الحكومية", "Government services", csv_bytes(), "v1.csv")
+    publish_version(SYSTEM, "gov", csv_bytes(VERSION_2), "v2.csv", note="ورشة 1")
     return "gov"

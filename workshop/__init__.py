@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask
 
 from . import config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from .extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+from .models import db
 
 PACKAGE = Path(__file__).resolve().parent
 

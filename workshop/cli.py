@@ -9,9 +9,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .services import demo, user_import
+from .services import account_csv, demo
 from .services.errors import InvalidFile, ServiceError
-from .services.permissions import SYSTEM
+from .services.permissions import SYSTEM, Role
 
 
 def main() -> None:
@@ -96,7 +96,7 @@ def users() -> None:
 def import_users(path: Path) -> None:
     """Create accounts from a CSV file (agency, username, display_name, role): all or none."""
     try:
-        issued = user_import.import_accounts(SYSTEM, path.read_bytes())
+        issued = account_csv.import_accounts(SYSTEM, path.read_bytes())
     except InvalidFile as error:
         click.echo(f"Error: {error.message}", err=True)
         for problem in error.problems:
@@ -114,7 +114,6 @@ def import_users(path: Path) -> None:
 @with_appcontext
 def create_coordinator(username: str, display_name: str, password: str) -> None:
     """Create a coordinator account (the first one, or another)."""
-    from .models import Role
     from .services.accounts import NewAccount, create_account
 
     try:

@@ -11,12 +11,12 @@ import click
 import orjson
 from flask.cli import with_appcontext
 
-from .services import browsing, files, taxonomies
+from .services import browsing, formats, taxonomies, uploads
 from .services.errors import InvalidFile, ServiceError
 from .services.permissions import SYSTEM
-from .taxonomy.changes import to_json
+from .taxonomy import to_json
 
-FORMATS = click.Choice(["auto", *files.FORMATS])
+FORMATS = click.Choice(["auto", *formats.FORMATS])
 
 
 @click.group("taxonomy")
@@ -64,29 +64,17 @@ def import_file(
     """Import PATH as version 1 of a new taxonomy, or as its next version."""
     data = path.read_bytes()
     with reported(), click.progressbar(length=1, label="Storing concepts") as bar:
-        columns = taxonomies.column_mapping(mapping, dotted_codes)
+        upload = uploads.Upload(data, path.name, fmt, uploads.column_mapping(mapping, dotted_codes))
 
         def progress(rows: int) -> None:
             bar.length = max(bar.length or 1, bar.pos + rows)  # type: ignore[operator]
             bar.update(rows)
 
         if new_version:
-            published = taxonomies.publish_file(
-                SYSTEM, slug, data, path.name, fmt, note, progress, mapping=columns
-            )
+            published = taxonomies.publish_file(SYSTEM, slug, upload, note, progress)
         else:
-            published = taxonomies.create_from_file(
-                SYSTEM,
-                slug,
-                name_ar or slug,
-                name_en or slug,
-                data,
-                path.name,
-                fmt,
-                note,
-                progress,
-                mapping=columns,
-            )
+            new = taxonomies.NewTaxonomy(slug, name_ar or slug, name_en or slug)
+            published = taxonomies.create_from_file(SYSTEM, new, upload, note, progress)
     version = published.version
     click.echo(
         f"{slug} version {version.number}: {version.concept_count} concepts, "
@@ -112,14 +100,14 @@ def list_taxonomies() -> None:
 @click.argument("slug")
 @click.option("--version", "ref", default="latest", show_default=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(files.FORMATS), default="json", show_default=True
+    "--format", "fmt", type=click.Choice(formats.FORMATS), default="json", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export(slug: str, ref: str, fmt: str, output: Path | None) -> None:
     """Write a published version (stdout by default)."""
     with reported():
-        _where, made = browsing.export(SYSTEM, slug, ref, fmt)
+        _at, made = browsing.export(SYSTEM, slug, ref, fmt)
     if output is None:
         click.echo(made.data, nl=False)  # bytes go to the binary stream as they are
     else:
@@ -162,12 +150,12 @@ def diff(slug: str, a: str, b: str, fmt: str) -> None:
 def validate(slug: str, ref: str) -> None:
     """Check a published version with the engine's rules; exit 1 on errors."""
     with reported():
-        where, found = browsing.findings(SYSTEM, slug, ref)
+        at, found = browsing.findings(SYSTEM, slug, ref)
     for finding in found:
         click.echo(f"{finding.severity.value}\t{finding}")
     errors = sum(1 for f in found if f.severity.value == "error")
     click.echo(
-        f"{where.taxonomy.slug} v{where.version.number}: {errors} error(s), "
+        f"{at.taxonomy.slug} v{at.version.number}: {errors} error(s), "
         f"{len(found) - errors} warning(s).",
         err=True,
     )

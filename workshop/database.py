@@ -8,7 +8,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from .extensions import db
+from .models import db
 
 
 def init_app(app: Flask) -> None:

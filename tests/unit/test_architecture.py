@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "workshop"
+TEMPLATES = PACKAGE.parent / "templates"
 PURE = ("taxonomy", "consensus")
 FORBIDDEN = (
     "flask",
@@ -68,3 +70,73 @@ def test_the_pure_core_imports_no_web_or_database_layer(package):
 def test_the_check_catches_a_forbidden_import():
     source = "from ..models import User\nimport sqlalchemy.orm\nfrom . import tree\n"
     assert offending(source, "workshop.taxonomy.probe") == ["workshop.models", "sqlalchemy.orm"]
+
+
+# The engine's public face: the shell imports these packages, never a module inside them.
+PUBLIC_CORE = {"workshop.taxonomy", "workshop.taxonomy.formats", "workshop.consensus"}
+
+
+def shell_files() -> list[Path]:
+    return [
+        f
+        for f in sorted(PACKAGE.rglob("*.py"))
+        if f.relative_to(PACKAGE).parts[0] not in (*PURE, "migrations")
+    ]
+
+
+def core_internals_used(source: str, module: str) -> list[str]:
+    return [
+        name
+        for name in imported_modules(source, module)
+        if name.startswith(("workshop.taxonomy", "workshop.consensus")) and name not in PUBLIC_CORE
+    ]
+
+
+def test_the_shell_imports_only_the_public_api_of_the_core():
+    used = {
+        module_name(f): core_internals_used(f.read_text(encoding="utf-8"), module_name(f))
+        for f in shell_files()
+    }
+    assert {m: names for m, names in used.items() if names} == {}
+
+
+def test_the_public_api_check_catches_an_internal_import():
+    source = "from ..taxonomy.apply import apply\nfrom ..taxonomy import Tree\n"
+    assert core_internals_used(source, "workshop.services.probe") == ["workshop.taxonomy.apply"]
+
+
+def private_names_imported(source: str) -> list[str]:
+    return [
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.level
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("package", PURE)
+def test_the_core_imports_no_private_name_across_its_modules(package):
+    found = {
+        module_name(f): private_names_imported(f.read_text(encoding="utf-8"))
+        for f in sorted((PACKAGE / package).rglob("*.py"))
+    }
+    assert {m: names for m, names in found.items() if names} == {}
+    assert private_names_imported("from .apply import _run, apply") == ["_run"]
+
+
+ROLE_AS_STRING = re.compile(r"""role(\.value)?\s*[!=]=\s*['"]|['"]\s*[!=]=\s*\S*role\b""")
+
+
+def test_roles_are_never_compared_as_strings_in_services_or_templates():
+    places = [*sorted((PACKAGE / "services").glob("*.py")), *sorted(TEMPLATES.rglob("*.html"))]
+    assert places
+    found = [
+        f"{path.name}: {line.strip()}"
+        for path in places
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if ROLE_AS_STRING.search(line)
+    ]
+    assert found == []
+    assert ROLE_AS_STRING.search("{% elif current_user.role.value == 'observer' %}")
+    assert ROLE_AS_STRING.search('if user.role == "coordinator":')

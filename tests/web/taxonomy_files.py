@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.unit.taxonomy.trees import services
 from workshop.taxonomy.build import build
 from workshop.taxonomy.formats import csv_format
@@ -37,3 +39,24 @@ VERSION_2 = build(
 
 def csv_bytes(tree=VERSION_1) -> bytes:
     return csv_format.write(tree)
+
+
+def create_taxonomy(
+    actor: Any, slug: str, name_ar: str, name_en: str, data: bytes, filename: str, **options: Any
+) -> Any:
+    """A new taxonomy from a file, as the import command does it."""
+    from workshop.services import taxonomies, uploads
+
+    note = options.pop("note", "")
+    upload = uploads.Upload(data, filename, **options)
+    return taxonomies.create_from_file(
+        actor, taxonomies.NewTaxonomy(slug, name_ar, name_en), upload, note
+    )
+
+
+def publish_version(actor: Any, slug: str, data: bytes, filename: str, **options: Any) -> Any:
+    """A file as the next version of a taxonomy, as `import --new-version` does it."""
+    from workshop.services import taxonomies, uploads
+
+    note = options.pop("note", "")
+    return taxonomies.publish_file(actor, slug, uploads.Upload(data, filename, **options), note)

@@ -7,8 +7,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from workshop.extensions import db
-from workshop.models import AuditEntry, Role, User
+from workshop.models import AuditEntry, Role, User, db
 
 
 def count_users() -> int:

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.taxonomy_files import VERSION_2
-from workshop.extensions import db
-from workshop.models import ApiToken
+from workshop.models import ApiToken, db
 from workshop.services import tokens
 from workshop.services.permissions import SYSTEM
 from workshop.taxonomy.formats import json_format

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from workshop.extensions import db
-from workshop.models import AuditEntry, Role, User
+from workshop.models import AuditEntry, Role, User, db
 
 
 def login(client, username, password=PASSWORD, **kwargs):

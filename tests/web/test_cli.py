@@ -10,8 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from workshop.extensions import db
-from workshop.models import Agency, AuditEntry, Role, User
+from workshop.models import Agency, AuditEntry, Role, User, db
 from workshop.services.demo import DEMO_PASSWORD
 
 

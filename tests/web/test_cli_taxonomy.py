@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.unit.taxonomy.test_formats import DATA, isic_csv, needs_data
-from workshop.extensions import db
-from workshop.models import ConceptRevision, Taxonomy, Version
+from workshop.models import ConceptRevision, Taxonomy, Version, db
 from workshop.services import browsing
 from workshop.services.permissions import SYSTEM
 

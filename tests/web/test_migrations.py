@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workshop.extensions import db
+from workshop.models import db
 
 
 def test_the_migrated_database_matches_the_models(app):

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.web.taxonomy_files import VERSION_2, csv_bytes
-from workshop.extensions import db
-from workshop.models import ConceptRevision, Version
+from workshop.models import ConceptRevision, Version, db
 from workshop.services import browsing
 from workshop.services.permissions import SYSTEM
 from workshop.taxonomy.build import build

@@ -6,20 +6,23 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from tests.web.taxonomy_files import VERSION_1, VERSION_2, csv_bytes
-from workshop.extensions import db
-from workshop.models import ConceptRevision, Taxonomy, Version
-from workshop.services import browsing, taxonomies
-from workshop.services import taxonomy_store as store
+from tests.web.taxonomy_files import (
+    VERSION_1,
+    VERSION_2,
+    create_taxonomy,
+    csv_bytes,
+    publish_version,
+)
+from workshop.models import ConceptRevision, Taxonomy, Version, db
+from workshop.services import browsing, taxonomies, versions
 from workshop.services.errors import InvalidFile, NotFound, PermissionDenied, ServiceError
 from workshop.services.permissions import SYSTEM
+from workshop.storage import revisions as store
 
 
 def publish_two(actor=SYSTEM):
-    first = taxonomies.create_from_file(actor, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv")
-    second = taxonomies.publish_file(
-        actor, "gov", csv_bytes(VERSION_2), "v2.csv", note="workshop 1"
-    )
+    first = create_taxonomy(actor, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv")
+    second = publish_version(actor, "gov", csv_bytes(VERSION_2), "v2.csv", note="workshop 1")
     return first.version, second.version
 
 
@@ -28,11 +31,9 @@ def rows() -> int:
 
 
 def test_version_1_stores_one_row_per_concept_and_reads_back_equal(app):
-    version = taxonomies.create_from_file(
-        SYSTEM, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv"
-    ).version
+    version = create_taxonomy(SYSTEM, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv").version
     assert version.number == 1 and version.concept_count == 8 and rows() == 8
-    _where, tree = browsing.tree(SYSTEM, "gov", 1)
+    _at, tree = browsing.tree(SYSTEM, "gov", 1)
     assert tree == VERSION_1
 
 
@@ -49,7 +50,7 @@ def test_the_next_version_stores_only_what_changed(app):
 
 def test_reading_a_version_is_one_query(app):
     publish_two()
-    store._cache.clear()
+    store.trees.clear()
     statements = []
     from sqlalchemy import event
 
@@ -85,13 +86,17 @@ def test_the_history_of_a_concept(app):
 
 def test_children_and_search_at_a_version(app):
     publish_two()
-    _where, roots = browsing.children(SYSTEM, "gov", 1, None)
-    assert [(n.id, n.children) for n in roots] == [("health", 3), ("education", 1), ("housing", 0)]
-    _where, found = browsing.search(SYSTEM, "gov", 2, "المدارس الحكو")
+    _at, roots = browsing.children(SYSTEM, "gov", 1, None)
+    assert [(n.id, n.child_count) for n in roots] == [
+        ("health", 3),
+        ("education", 1),
+        ("housing", 0),
+    ]
+    _at, found = browsing.search(SYSTEM, "gov", 2, "المدارس الحكو")
     assert [(m.node.concept_id, [p.concept_id for p in m.path]) for m in found] == [
         ("public-schools", ["housing", "schools"])
     ]
-    _where, found = browsing.search(SYSTEM, "gov", 1, "  CLINICS ")
+    _at, found = browsing.search(SYSTEM, "gov", 1, "  CLINICS ")
     assert [m.node.concept_id for m in found] == ["clinics"]
 
 
@@ -115,7 +120,7 @@ def test_a_published_version_is_never_updated(app):
 def test_publishing_the_same_file_again_is_refused(app):
     publish_two()
     with pytest.raises(ServiceError, match="same as version 2"):
-        taxonomies.publish_file(SYSTEM, "gov", csv_bytes(VERSION_2), "again.csv")
+        publish_version(SYSTEM, "gov", csv_bytes(VERSION_2), "again.csv")
 
 
 def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch):
@@ -138,7 +143,7 @@ def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch
         ]
     )
     with pytest.raises(RuntimeError):
-        taxonomies.publish_file(SYSTEM, "gov", csv_bytes(third), "v3.csv")
+        publish_version(SYSTEM, "gov", csv_bytes(third), "v3.csv")
     assert rows() == before
     assert db.session.scalar(select(func.max(Version.number))) == 2
     assert (
@@ -153,18 +158,16 @@ def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch
 
 def test_a_bad_file_is_rejected_and_nothing_is_written(app):
     with pytest.raises(InvalidFile) as error:
-        taxonomies.create_from_file(
-            SYSTEM, "gov", "أ", "A", b"id,parent,label_ar\na,b,x\nb,a,y\n", "bad.csv"
-        )
+        create_taxonomy(SYSTEM, "gov", "أ", "A", b"id,parent,label_ar\na,b,x\nb,a,y\n", "bad.csv")
     assert {f.rule for f in error.value.problems} == {"cycle"}
     assert db.session.scalar(select(func.count()).select_from(Taxonomy)) == 0
 
 
 @pytest.mark.parametrize(("slug", "problem"), [("A B", "short name"), ("gov", "taken")])
 def test_slugs_are_checked(app, slug, problem):
-    taxonomies.create_from_file(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    create_taxonomy(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
     with pytest.raises(ServiceError, match=problem):
-        taxonomies.create_from_file(SYSTEM, slug, "أ", "A", csv_bytes(), "v1.csv")
+        create_taxonomy(SYSTEM, slug, "أ", "A", csv_bytes(), "v1.csv")
 
 
 def test_unknown_taxonomy_version_and_concept_are_not_found(app):
@@ -181,17 +184,13 @@ def test_unknown_taxonomy_version_and_concept_are_not_found(app):
 
 def test_only_coordinators_publish(app, people):
     with pytest.raises(PermissionDenied):
-        taxonomies.create_from_file(
-            people["representative"], "gov", "أ", "A", csv_bytes(), "v1.csv"
-        )
-    version = taxonomies.create_from_file(
-        people["coordinator"], "gov", "أ", "A", csv_bytes(), "v1.csv"
-    ).version
+        create_taxonomy(people["representative"], "gov", "أ", "A", csv_bytes(), "v1.csv")
+    version = create_taxonomy(people["coordinator"], "gov", "أ", "A", csv_bytes(), "v1.csv").version
     assert version.published_by_id == people["coordinator"].id
 
 
 def test_a_file_without_our_ids_is_paired_by_label_and_path(app):
-    taxonomies.create_from_file(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    create_taxonomy(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
     relabelled = (
         "label_ar,label_en,parent\n"
         "الصحة,Health,\nالمستشفيات,Hospitals,الصحة\nالعيادات,Clinics,الصحة\n"
@@ -199,10 +198,10 @@ def test_a_file_without_our_ids_is_paired_by_label_and_path(app):
         "المدارس الحكومية,Public schools,المدارس\nالإسكان,Housing,\n"
         "الإسكان الاجتماعي,Social housing,الإسكان\n"
     ).encode()
-    version = taxonomies.publish_file(SYSTEM, "gov", relabelled, "no-ids.csv").version
+    version = publish_version(SYSTEM, "gov", relabelled, "no-ids.csv").version
     # one concept added; insurance keeps its id, and loses its notes (the file has none)
     assert (version.added, version.relabelled, version.retired) == (1, 1, 0)
-    _where, tree = browsing.tree(SYSTEM, "gov", 2)
+    _at, tree = browsing.tree(SYSTEM, "gov", 2)
     assert tree["clinics"].parent == "health"
     assert tree.children_of("housing") == ("social-housing",)
     assert "health-insurance" not in tree and tree["insurance"].notes == {}
@@ -213,17 +212,16 @@ def test_publishing_changes_applies_them_to_the_latest_version(app):
 
     publish_two()
     taxonomy = taxonomies.get_taxonomy("gov")
-    version = taxonomies.publish_changes(
+    version = versions.publish_changes(
         SYSTEM,
         taxonomy,
         [
             ch.relabel("dental", {"en": "Teeth"}),
             ch.add("eyes", "health", 0, {"ar": "العيون", "en": "Eyes"}),
         ],
-        note="merged",
-        proposals=[12, 15],
+        versions.Provenance(note="merged", proposals=[12, 15]),
     )
-    assert (version.number, version.added, version.relabelled, version.proposals) == (
+    assert (version.number, version.added, version.relabelled, version.proposal_ids) == (
         3,
         1,
         1,
@@ -240,10 +238,11 @@ def test_publishing_changes_with_a_conflict_publishes_nothing(app):
     taxonomy = taxonomies.get_taxonomy("gov")
     before = rows()
     with pytest.raises(ServiceError, match="ghost"):
-        taxonomies.publish_changes(
+        versions.publish_changes(
             SYSTEM,
             taxonomy,
             [ch.relabel("dental", {"en": "Teeth"}), ch.relabel("ghost", {"en": "Boo"})],
+            versions.Provenance(),
         )
     assert rows() == before
     assert db.session.scalar(select(func.max(Version.number))) == 2

@@ -1,8 +1,9 @@
-"""Database models (SQLAlchemy 2.x typed declarations)."""
+"""Database models (SQLAlchemy 2.x typed declarations), one module per aggregate."""
 
-from .accounts import Agency, AuditEntry, Role, User, utcnow
-from .taxonomy import ConceptRevision, Taxonomy, Version
+from .accounts import Agency, AuditEntry, Role, User
+from .base import db, utcnow
 from .tokens import ApiToken
+from .versions import ConceptRevision, Taxonomy, Version, VersionProposal
 
 __all__ = [
     "Agency",
@@ -13,5 +14,7 @@ __all__ = [
     "Taxonomy",
     "User",
     "Version",
+    "VersionProposal",
+    "db",
     "utcnow",
 ]

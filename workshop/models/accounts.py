@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from .base import BilingualName, db, utcnow
 
 
 class Role(enum.StrEnum):
@@ -23,21 +19,17 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
 
 
-class Agency(db.Model):  # type: ignore[name-defined,misc]
+class Agency(BilingualName, db.Model):  # type: ignore[name-defined,misc]
     """A government body of the electorate; it holds one vote."""
 
     __tablename__ = "agency"
+    NAME_LENGTH = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name_ar: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
 
     users: Mapped[list[User]] = relationship(back_populates="agency")
-
-    def name(self, locale: str) -> str:
-        return self.name_ar if locale == "ar" else self.name_en
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .accounts import User, utcnow
+from .accounts import User
+from .base import db, utcnow
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined,misc]

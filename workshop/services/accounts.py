@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import Agency, Role, User
+from ..models import Agency, Role, User, db
 from . import audit
 from .errors import NotFound, ServiceError
-from .permissions import Actor, require
+from .permissions import Actor, Permission, require
+from .unit_of_work import unit_of_work, use_case
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -46,8 +46,21 @@ def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip().lower()
 
 
+def load_user(user_id: str) -> User | None:
+    """The account behind a session (Flask-Login's user loader), or None."""
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
 def authenticate(username: str, password: str) -> User:
     """Return the active user with these credentials or raise with a message for the form."""
+    with unit_of_work():
+        return _authenticate(username, password)
+
+
+def _authenticate(username: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -59,25 +72,23 @@ def authenticate(username: str, password: str) -> User:
             str(_l("This account is deactivated. Ask the coordinators.")), field="username"
         )
     audit.record(user, "auth.sign_in", user.username)
-    db.session.commit()
     return user
 
 
+@use_case()
 def record_sign_out(user: User) -> None:
     audit.record(user, "auth.sign_out", user.username)
-    db.session.commit()
 
 
+@use_case(Permission.EDIT_PROFILE)
 def change_password(user: User, current: str, new: str) -> None:
     """Change the signed-in user's own password after checking the current one."""
-    require(user, "profile.edit")
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(str(_l("The current password is wrong.")), field="current")
     check_password_strength(new, field="new")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     audit.record(user, "account.password_changed", user.username)
-    db.session.commit()
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -93,8 +104,8 @@ def check_password_strength(password: str, field: str = "password") -> None:
         )
 
 
-def list_accounts(actor: User) -> list[User]:
-    require(actor, "accounts.manage")
+def list_accounts(actor: Actor) -> list[User]:
+    require(actor, Permission.MANAGE_ACCOUNTS)
     return list(
         db.session.scalars(
             select(User).options(selectinload(User.agency)).order_by(User.role, User.username)
@@ -102,14 +113,13 @@ def list_accounts(actor: User) -> list[User]:
     )
 
 
+@use_case(Permission.MANAGE_ACCOUNTS)
 def create_account(actor: Actor, new: NewAccount) -> Issued:
     """Create one account; without a chosen password a one-time password is issued."""
-    require(actor, "accounts.manage")
     user, password = build_account(new)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "account.created", user.username, role=user.role.value)
-    db.session.commit()
     return Issued(user, password)
 
 
@@ -156,31 +166,31 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def get_account(actor: User, user_id: int) -> User:
-    require(actor, "accounts.manage")
+def get_account(actor: Actor, user_id: int) -> User:
+    require(actor, Permission.MANAGE_ACCOUNTS)
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(str(_l("No such account.")))
     return user
 
 
-def set_active(actor: User, user_id: int, active: bool) -> User:
+@use_case(Permission.MANAGE_ACCOUNTS)
+def set_active(actor: Actor, user_id: int, active: bool) -> User:
     """Deactivate (or reactivate) an account; coordinators cannot lock themselves out."""
     user = get_account(actor, user_id)
     if user.id == actor.id and not active:
         raise ServiceError(str(_l("You cannot deactivate your own account.")))
     user.active = active
     audit.record(actor, "account.activated" if active else "account.deactivated", user.username)
-    db.session.commit()
     return user
 
 
-def reset_password(actor: User, user_id: int) -> Issued:
+@use_case(Permission.MANAGE_ACCOUNTS)
+def reset_password(actor: Actor, user_id: int) -> Issued:
     """Give an account a new one-time password, to be changed at the next sign-in."""
     user = get_account(actor, user_id)
     password = temporary_password()
     user.password_hash = generate_password_hash(password)
     user.must_change_password = True
     audit.record(actor, "account.password_reset", user.username)
-    db.session.commit()
     return Issued(user, password)

@@ -6,14 +6,13 @@ import unicodedata
 
 from sqlalchemy import or_, select
 
-from ..extensions import db
-from ..models import Agency, User
-from .permissions import require
+from ..models import Agency, db
+from .permissions import Actor, Permission, require
 
 
-def list_agencies(actor: User, query: str = "") -> list[Agency]:
+def list_agencies(actor: Actor, query: str = "") -> list[Agency]:
     """All agencies by code, or those whose code or either name contains `query`."""
-    require(actor, "agencies.view")
+    require(actor, Permission.VIEW_AGENCIES)
     statement = select(Agency).order_by(Agency.code)
     needle = unicodedata.normalize("NFC", query).strip()
     if needle:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extensions import db
-from ..models import AuditEntry, User
-from .permissions import ServiceActor
+from ..models import AuditEntry, db
+from .permissions import Actor
+from .unit_of_work import mark_audited
 
 
-def record(
-    actor: User | ServiceActor | None, action: str, target: str = "", **details: Any
-) -> None:
-    """Add an audit entry to the current transaction (the caller commits)."""
+def record(actor: Actor | None, action: str, target: str = "", **details: Any) -> None:
+    """Add an audit entry to the current unit of work (which commits it with the change)."""
     db.session.add(
         AuditEntry(
             actor_id=actor.id if actor is not None else None,  # None for the command line
@@ -22,3 +20,4 @@ def record(
             details=details,
         )
     )
+    mark_audited()

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Agency, AuditEntry, User
-from .permissions import require
+from ..models import Agency, AuditEntry, User, db
+from .permissions import Actor, Permission, allowed, require
 
 
 @dataclass
@@ -19,9 +18,10 @@ class Dashboard:
     recent: list[AuditEntry] = field(default_factory=list)
 
 
-def for_user(user: User) -> Dashboard:
-    """Counts for everyone; colleagues for a representative; recent activity for coordinators."""
-    require(user, "dashboard.view")
+def for_user(user: Actor) -> Dashboard:
+    """Counts for everyone; colleagues for a representative; recent activity for those who
+    may see it."""
+    require(user, Permission.VIEW_DASHBOARD)
     board = Dashboard(
         agencies=db.session.scalar(select(func.count()).select_from(Agency).where(Agency.active))
         or 0,
@@ -36,7 +36,7 @@ def for_user(user: User) -> Dashboard:
                 .order_by(User.username)
             )
         )
-    if user.role.value == "coordinator":
+    if allowed(user, Permission.VIEW_ACTIVITY):
         board.recent = list(
             db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10))
         )

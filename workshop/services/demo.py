@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from ..extensions import db
-from ..models import Agency, Role, User
+from ..models import Agency, Role, User, db
 from . import audit
 from .demo_agencies import AGENCIES
+from .permissions import SYSTEM
+from .unit_of_work import unit_of_work
 
 DEMO_PASSWORD = "workshop-demo"
 REPRESENTED = ("MOH", "MOE", "MOI", "PACI", "KM")
@@ -41,11 +42,21 @@ def demo_accounts() -> list[DemoAccount]:
 
 def seed() -> list[DemoAccount]:
     """Add what is missing of the demo data; return the accounts created (empty the 2nd time)."""
+    with unit_of_work():
+        created = _seed_accounts()
+    with unit_of_work():
+        seed_taxonomy()
+    return created
+
+
+def _seed_accounts() -> list[DemoAccount]:
     by_code = {a.code: a for a in db.session.scalars(select(Agency))}
+    agencies = 0
     for code, name_ar, name_en in AGENCIES:
         if code not in by_code:
             by_code[code] = Agency(code=code, name_ar=name_ar, name_en=name_en)
             db.session.add(by_code[code])
+            agencies += 1
     existing = set(db.session.scalars(select(User.username)))
     created = []
     for account in demo_accounts():
@@ -61,27 +72,26 @@ def seed() -> list[DemoAccount]:
             )
         )
         created.append(account)
-    if created:
-        audit.record(None, "demo.seeded", accounts=len(created))
-    db.session.commit()
-    seed_taxonomy()
+    if created or agencies:
+        audit.record(SYSTEM, "demo.seeded", accounts=len(created), agencies=agencies)
     return created
 
 
 def seed_taxonomy() -> None:
     """Version 1 of the demo classification and a version 2 with a few changes."""
     from ..models import Taxonomy
-    from ..taxonomy.apply import apply
+    from ..taxonomy import apply
     from . import demo_taxonomy as services
-    from .permissions import SYSTEM
-    from .taxonomies import publish_tree
+    from .versions import Provenance, publish_tree
 
     if db.session.scalar(select(Taxonomy.id).where(Taxonomy.slug == services.SLUG)):
         return
     taxonomy = Taxonomy(slug=services.SLUG, name_ar=services.NAME_AR, name_en=services.NAME_EN)
     db.session.add(taxonomy)
     first = services.version_1()
-    publish_tree(SYSTEM, taxonomy, first, "المسودة الأولى / First draft", "demo")
+    publish_tree(SYSTEM, taxonomy, first, Provenance("المسودة الأولى / First draft", "demo"))
     second = apply(first, services.version_2_changes())
     assert second.ok, second.conflicts
-    publish_tree(SYSTEM, taxonomy, second.tree, "الورشة الأولى / First workshop", "demo")
+    publish_tree(
+        SYSTEM, taxonomy, second.tree, Provenance("الورشة الأولى / First workshop", "demo")
+    )

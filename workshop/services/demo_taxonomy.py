@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from ..taxonomy import Concept, Tree, build, make_concept
 from ..taxonomy import changes as ch
-from ..taxonomy.build import build
-from ..taxonomy.model import Concept, Tree, make_concept
 
 SLUG = "gov-services"
 NAME_AR = "دليل الخدمات الحكومية"

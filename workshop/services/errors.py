@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..taxonomy import Finding
+
 
 class ServiceError(Exception):
     """A request the service refused; nothing was written."""
@@ -26,8 +28,9 @@ class NotFound(ServiceError):
 
 
 class InvalidFile(ServiceError):
-    """An uploaded file was rejected; `problems` names each line at fault."""
+    """An uploaded file was rejected; `problems` names each line at fault: the engine's
+    findings for a classification file, sentences for an accounts file."""
 
-    def __init__(self, message: str, problems: Sequence[str]) -> None:
+    def __init__(self, message: str, problems: Sequence[Finding | str]) -> None:
         super().__init__(message)
         self.problems = list(problems)

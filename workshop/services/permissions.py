@@ -1,32 +1,65 @@
-"""Who may do what: the one role/permission table of the application."""
+"""Who may do what: the one role/permission table of the application, checked by services."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
+# Re-exported so that the web and CLI layers name roles without importing the models.
 from ..models import Role
 from .errors import PermissionDenied
+
+__all__ = ["API_READER", "SYSTEM", "Actor", "Permission", "Role", "allowed", "require"]
+
+
+class Permission(enum.StrEnum):
+    VIEW_DASHBOARD = "dashboard.view"
+    VIEW_AGENCIES = "agencies.view"
+    EDIT_PROFILE = "profile.edit"
+    MANAGE_ACCOUNTS = "accounts.manage"
+    VIEW_TAXONOMY = "taxonomy.view"
+    PUBLISH_TAXONOMY = "taxonomy.publish"
+    MANAGE_TOKENS = "tokens.manage"
+    VIEW_ACTIVITY = "activity.view"  # the audit log's recent entries
+    ACT_FOR_AGENCY = "agency.act"  # propose, comment and vote in an agency's name
+
 
 COORDINATOR, REPRESENTATIVE, OBSERVER = Role.COORDINATOR, Role.REPRESENTATIVE, Role.OBSERVER
 EVERYONE = frozenset(Role)
 
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "dashboard.view": EVERYONE,
-    "agencies.view": EVERYONE,
-    "profile.edit": EVERYONE,
-    "accounts.manage": frozenset({COORDINATOR}),
-    "taxonomy.view": EVERYONE,
-    "taxonomy.publish": frozenset({COORDINATOR}),
-    "tokens.manage": frozenset({COORDINATOR}),
+GRANTS: Mapping[Permission, frozenset[Role]] = {
+    Permission.VIEW_DASHBOARD: EVERYONE,
+    Permission.VIEW_AGENCIES: EVERYONE,
+    Permission.EDIT_PROFILE: EVERYONE,
+    Permission.MANAGE_ACCOUNTS: frozenset({COORDINATOR}),
+    Permission.VIEW_TAXONOMY: EVERYONE,
+    Permission.PUBLISH_TAXONOMY: frozenset({COORDINATOR}),
+    Permission.MANAGE_TOKENS: frozenset({COORDINATOR}),
+    Permission.VIEW_ACTIVITY: frozenset({COORDINATOR}),
+    Permission.ACT_FOR_AGENCY: frozenset({REPRESENTATIVE}),
 }
+# Roles whose members act for one agency only: given an agency, it must be their own.
+AGENCY_BOUND = frozenset({REPRESENTATIVE})
 
 
 class Actor(Protocol):
-    role: Role
-    active: bool
+    """Whoever acts: a signed-in user, the command line, or an API client."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def active(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -36,8 +69,8 @@ class ServiceActor:
     name: str
     role: Role
     active: bool = True
-    id: None = None
-    agency_id: None = None
+    id: int | None = None
+    agency_id: int | None = None
 
 
 # The command line: whoever runs it administers the server.
@@ -46,14 +79,18 @@ SYSTEM = ServiceActor("command line", Role.COORDINATOR)
 API_READER = ServiceActor("api", Role.OBSERVER)
 
 
-def allowed(actor: Actor | None, permission: str) -> bool:
-    """True when an active user of a role listed for the permission is acting."""
+def allowed(actor: Actor | None, permission: Permission, agency: int | None = None) -> bool:
+    """True when an active actor's role holds the permission and, for a role bound to one
+    agency, `agency` (when given) is the actor's own."""
     if actor is None or not getattr(actor, "active", False):
         return False
-    return actor.role in PERMISSIONS[permission]
+    role = getattr(actor, "role", None)
+    if role not in GRANTS[permission]:
+        return False
+    return agency is None or role not in AGENCY_BOUND or actor.agency_id == agency
 
 
-def require(actor: Actor | None, permission: str) -> None:
+def require(actor: Actor | None, permission: Permission, agency: int | None = None) -> None:
     """Raise PermissionDenied unless `allowed`."""
-    if not allowed(actor, permission):
+    if not allowed(actor, permission, agency):
         raise PermissionDenied(str(_l("You are not allowed to do this.")))

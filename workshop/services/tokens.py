@@ -10,11 +10,11 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import ApiToken, utcnow
+from ..models import ApiToken, db, utcnow
 from . import audit
 from .errors import NotFound, ServiceError
-from .permissions import Actor, require
+from .permissions import Actor, Permission, require
+from .unit_of_work import unit_of_work, use_case
 
 PREFIX = "wst_"
 TOUCH_EVERY = timedelta(minutes=5)  # last use is recorded, but not on every request
@@ -30,8 +30,8 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@use_case(Permission.MANAGE_TOKENS)
 def create(actor: Actor, name: str) -> IssuedToken:
-    require(actor, "tokens.manage")
     name = name.strip()
     if not name:
         raise ServiceError(str(_l("Name the system that will use the token.")), field="name")
@@ -42,24 +42,22 @@ def create(actor: Actor, name: str) -> IssuedToken:
     db.session.add(token)
     db.session.flush()
     audit.record(actor, "token.created", token.name)
-    db.session.commit()
     return IssuedToken(token, secret)
 
 
+@use_case(Permission.MANAGE_TOKENS)
 def revoke(actor: Actor, token_id: int) -> ApiToken:
-    require(actor, "tokens.manage")
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(str(_l("No such token.")))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(actor, "token.revoked", token.name)
-        db.session.commit()
     return token
 
 
 def list_tokens(actor: Actor) -> list[ApiToken]:
-    require(actor, "tokens.manage")
+    require(actor, Permission.MANAGE_TOKENS)
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
 
 
@@ -73,6 +71,7 @@ def authenticate(secret: str) -> bool:
     now = utcnow()
     last = token.last_used_at
     if last is None or now - last.replace(tzinfo=now.tzinfo) > TOUCH_EVERY:
-        token.last_used_at = now
-        db.session.commit()
+        # Bookkeeping of a read, not a state change: no audit entry.
+        with unit_of_work(audited=False):
+            token.last_used_at = now
     return True

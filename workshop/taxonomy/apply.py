@@ -56,7 +56,7 @@ class Refused(Exception):
 
 
 @dataclass
-class _Run:
+class Run:
     """What one pass over a change set did to a draft."""
 
     outcomes: list[Outcome]
@@ -107,7 +107,7 @@ def apply(
     excluded: dict[int, Conflict] = {}
     while True:
         draft = Draft(tree)
-        run = _run(draft, prepared, policy, excluded)
+        run = run_changes(draft, prepared, policy, excluded)
         late = run.late_conflicts(draft, policy)
         if not late:
             return Applied(draft.freeze(), tuple(run.outcomes), tuple(run.warnings(draft, policy)))
@@ -136,10 +136,10 @@ LENIENT = Policy(
 )
 
 
-def _run(
+def run_changes(
     draft: Draft, changes: Sequence[Change], policy: Policy, excluded: dict[int, Conflict]
-) -> _Run:
-    run = _Run([], {})
+) -> Run:
+    run = Run([], {})
     for index, change in enumerate(changes):
         if index in excluded:
             run.outcomes.append(Outcome(index, change, Result.CONFLICT, excluded[index]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 
-from .apply import Outcome, Result, _run, seen_in_order
+from .apply import Outcome, Result, run_changes, seen_in_order
 from .changes import Change
 from .draft import Draft
 from .model import Tree
@@ -62,7 +62,7 @@ def merge(
                 base = bases[id(proposal.base)] = Draft(proposal.base)
             changes = seen_in_order(changes, base)
         draft.begin()
-        run = _run(draft, changes, policy, {})
+        run = run_changes(draft, changes, policy, {})
         outcomes = run.outcomes
         late = run.late_conflicts(draft, policy)
         if late:

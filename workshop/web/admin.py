@@ -8,11 +8,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..models import Role
-from ..services import accounts, agencies, tokens, user_import
+from ..services import account_csv, accounts, agencies, tokens
 from ..services.errors import InvalidFile, ServiceError
-from ..services.permissions import require
-from .forms import AccountForm, EmptyForm, ImportForm, TokenForm, role_choices
+from ..services.permissions import Permission, Role, require
+from .forms import AccountForm, EmptyForm, ImportForm, TokenForm, role_choices, show_error
 from .htmx import render, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -68,7 +67,7 @@ def create_account() -> ResponseReturnValue:
                 ),
             )
         except ServiceError as error:
-            getattr(form, error.field or "username").errors.append(error.message)
+            show_error(form, error, "username")
         else:
             flash(_l("Account %(name)s created.", name=issued.user.username), "success")
             # A password the coordinator chose is not echoed; an issued one is shown once.
@@ -106,12 +105,12 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 @login_required
 def import_accounts() -> ResponseReturnValue:
     """Create accounts from a CSV file: all lines or none."""
-    require(current_user, "accounts.manage")
+    require(current_user, Permission.MANAGE_ACCOUNTS)
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            issued = user_import.import_accounts(current_user, form.file.data.read())
+            issued = account_csv.import_accounts(current_user, form.file.data.read())
         except InvalidFile as error:
             form.file.errors.append(error.message)
             problems = error.problems
@@ -144,7 +143,7 @@ def create_token() -> ResponseReturnValue:
         try:
             issued = tokens.create(current_user, form.name.data or "")
         except ServiceError as error:
-            form.name.errors.append(error.message)
+            show_error(form, error, "name")
     status = 422 if form.errors else 200
     return render_template(
         "admin/tokens.html",

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import csrf
-from ..models import Version
-from ..services import browsing, files, taxonomies, tokens
+from ..services import browsing, formats, taxonomies, tokens
 from ..services.permissions import API_READER
-from ..taxonomy.changes import to_json
+from ..services.taxonomies import Version
+from ..taxonomy import to_json
+from .downloads import file_response
 from .errors import TITLES
 from .openapi import document
 
@@ -51,9 +52,9 @@ def version_json(version: Version) -> dict[str, object]:
     return {
         "number": version.number,
         "based_on": version.parent_number,
-        "published_at": version.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "published_at": version.published_at_iso,
         "note": version.note,
-        "proposals": list(version.proposals or []),
+        "proposals": version.proposal_ids,
         "concepts": version.concept_count,
         "retired_concepts": version.retired_count,
         "changes": {
@@ -94,23 +95,18 @@ def version_list(slug: str) -> ResponseReturnValue:
 def version(slug: str, ref: str) -> ResponseReturnValue:
     """The version in the export format; strong ETag, 304 on If-None-Match."""
     fmt = request.args.get("format", "json")
-    if fmt not in files.FORMATS:
+    if fmt not in formats.FORMATS:
         return problem(
             400, str(_l("Unknown format %(format)s (use json, csv, xlsx or skos).", format=fmt))
         )
-    where = browsing.place(g.actor, slug, ref)
-    tag = browsing.etag(where.version, fmt)
+    at = browsing.version_ref(g.actor, slug, ref)
+    tag = browsing.etag(at.version, fmt)
     if tag in request.if_none_match:
         response = make_response("", 304)
+        response.set_etag(tag)
     else:
-        _where, made = browsing.export(g.actor, slug, where.version.number, fmt)
-        response = make_response(made.data)
-        response.mimetype = made.mimetype.split(";")[0]
-        if "charset" in made.mimetype:
-            response.charset = "utf-8"
-        name = f"{slug}-v{where.version.number}.{made.extension}"
-        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.set_etag(tag)
+        at, made = browsing.export(g.actor, slug, at.version.number, fmt)
+        response = file_response(at, made, fmt, "inline")
     response.headers["Cache-Control"] = (
         "public, no-cache" if current_app.config["PUBLIC_VERSIONS"] else "private, no-cache"
     )
@@ -138,7 +134,7 @@ def concept(slug: str, concept_id: str) -> ResponseReturnValue:
     return jsonify(
         {
             "id": row.concept_id,
-            "version": view.place.version.number,
+            "version": view.at.version.number,
             "labels": row.labels,
             "notes": row.notes,
             "alt_labels": row.alt_labels,

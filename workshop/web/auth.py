@@ -17,11 +17,10 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter, login_manager
-from ..models import User
+from ..extensions import limiter, login_manager
 from ..services import accounts
 from ..services.errors import ServiceError
-from .forms import EmptyForm, LoginForm, PasswordForm
+from .forms import EmptyForm, LoginForm, PasswordForm, show_error
 from .navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -35,9 +34,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(accounts.load_user)
 
     @app.before_request
     def require_new_password() -> ResponseReturnValue | None:
@@ -70,7 +67,7 @@ def login() -> ResponseReturnValue:
         try:
             user = accounts.authenticate(form.username.data or "", form.password.data or "")
         except ServiceError as error:
-            getattr(form, error.field or "password").errors.append(error.message)
+            show_error(form, error, "password")
         else:
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)
@@ -98,7 +95,7 @@ def profile() -> ResponseReturnValue:
         try:
             accounts.change_password(current_user, form.current.data or "", form.new.data or "")
         except ServiceError as error:
-            getattr(form, error.field or "new").errors.append(error.message)
+            show_error(form, error, "new")
         else:
             flash(_l("Your password is changed."), "success")
             return redirect(url_for("auth.profile"), 303)

@@ -9,8 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..models import Role
-from ..services.permissions import allowed
+from ..services.permissions import Permission, Role, allowed
 
 ROLE_NAMES = {
     Role.COORDINATOR: _l("Coordinator"),
@@ -38,7 +37,7 @@ def init_app(app: Flask) -> None:
     def helpers() -> dict[str, Any]:
         return {
             "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
-            "can": lambda permission: allowed(current_user, permission),
+            "can": lambda permission: allowed(current_user, Permission(permission)),
             "role_name": lambda role: ROLE_NAMES[Role(role)],
             "action_name": lambda action: ACTION_NAMES.get(action, action),
         }

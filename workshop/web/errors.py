@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..extensions import db
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 
 TITLES = {
@@ -45,21 +44,18 @@ def error_page(code: int, message: str | None = None) -> ResponseReturnValue:
     return render_template("errors/error.html", code=code, title=title, message=text), code
 
 
+# A refused service call: the unit of work has already rolled back what it began.
+STATUS_OF_REFUSAL = ((PermissionDenied, 403), (NotFound, 404), (ServiceError, 422))
+
+
+def refusal_status(error: ServiceError) -> int:
+    return next(status for kind, status in STATUS_OF_REFUSAL if isinstance(error, kind))
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(PermissionDenied)
-    def permission_denied(error: PermissionDenied) -> ResponseReturnValue:
-        db.session.rollback()
-        return error_page(403, error.message)
-
-    @app.errorhandler(NotFound)
-    def not_found(error: NotFound) -> ResponseReturnValue:
-        db.session.rollback()
-        return error_page(404, error.message)
-
     @app.errorhandler(ServiceError)
     def refused(error: ServiceError) -> ResponseReturnValue:
-        db.session.rollback()
-        return error_page(422, error.message)
+        return error_page(refusal_status(error), error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -73,7 +69,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
-        db.session.rollback()
         app.logger.exception("Unhandled error", exc_info=error)
         if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
             raise error

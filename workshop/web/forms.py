@@ -8,11 +8,18 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..models import Role
+from ..services.errors import ServiceError
+from ..services.permissions import Role
 
 
 class EmptyForm(FlaskForm):
     """A bare button: only the CSRF token."""
+
+
+def show_error(form: FlaskForm, error: ServiceError, default: str) -> None:
+    """Put a service's refusal next to the field it names (else next to `default`)."""
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors.append(error.message)
 
 
 class LoginForm(FlaskForm):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, request
+from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from ..services import browsing, files, taxonomies
+from ..services import browsing, formats, taxonomies
+from .downloads import file_response
 from .htmx import render
 
 bp = Blueprint("taxonomy", __name__, url_prefix="/taxonomies")
@@ -35,9 +36,9 @@ def versions(slug: str) -> ResponseReturnValue:
 @login_required
 def browse(slug: str, ref: str) -> ResponseReturnValue:
     """The tree browser: the roots; children load on demand."""
-    where, nodes = browsing.children(current_user, slug, ref, None)
+    at, nodes = browsing.children(current_user, slug, ref, None)
     return render(
-        "taxonomy/browse.html", "taxonomy/_tree_level.html", place=where, nodes=nodes, level=1
+        "taxonomy/browse.html", "taxonomy/_tree_level.html", version_ref=at, nodes=nodes, level=1
     )
 
 
@@ -47,11 +48,11 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
     """One level below `parent`, as tree items (the whole browser for a normal request)."""
     parent = request.args.get("parent") or None
     level = request.args.get("level", 2, type=int)
-    where, nodes = browsing.children(current_user, slug, ref, parent)
+    at, nodes = browsing.children(current_user, slug, ref, parent)
     return render(
         "taxonomy/browse.html",
         "taxonomy/_tree_level.html",
-        place=where,
+        version_ref=at,
         nodes=nodes,
         level=max(1, min(level, 50)),
     )
@@ -62,7 +63,7 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
 def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
     """A concept: labels, notes, path, children, replacement and history."""
     view = browsing.concept(current_user, slug, ref, concept_id)
-    return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, place=view.place)
+    return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, version_ref=view.at)
 
 
 @bp.get("/<slug>/v/<ref>/search")
@@ -70,11 +71,11 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
 def search(slug: str, ref: str) -> ResponseReturnValue:
     """Concepts whose Arabic or English labels contain the query, with their paths."""
     query = request.args.get("q", "")[:200]
-    where, matches = browsing.search(current_user, slug, ref, query)
+    at, matches = browsing.search(current_user, slug, ref, query)
     return render(
         "taxonomy/search.html",
         "taxonomy/_search_results.html",
-        place=where,
+        version_ref=at,
         matches=matches,
         query=query,
     )
@@ -108,12 +109,7 @@ def diff(slug: str) -> ResponseReturnValue:
 @login_required
 def export(slug: str, ref: str, fmt: str) -> Response:
     """Download a version in one of the file formats."""
-    if fmt not in files.FORMATS:
+    if fmt not in formats.FORMATS:
         abort(404)
-    where, made = browsing.export(current_user, slug, ref, fmt)
-    response = make_response(made.data)
-    response.mimetype = made.mimetype.split(";")[0]
-    name = f"{slug}-v{where.version.number}.{made.extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.set_etag(browsing.etag(where.version, fmt))
-    return response.make_conditional(request)
+    at, made = browsing.export(current_user, slug, ref, fmt)
+    return file_response(at, made, fmt, "attachment").make_conditional(request)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.unit.taxonomy.invariants import check_invariants
 from tests.unit.taxonomy.trees import change_lists, trees
 from workshop.taxonomy import changes as ch
 from workshop.taxonomy.apply import Result, apply
 from workshop.taxonomy.diff import diff
 from workshop.taxonomy.formats import csv_format, json_format, skos_format
 from workshop.taxonomy.merge import Proposal, merge
-from workshop.taxonomy.validate import check_invariants, validate
+from workshop.taxonomy.validate import validate
 
 SETTINGS = settings(
     max_examples=60,

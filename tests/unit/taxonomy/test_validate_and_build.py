@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.unit.taxonomy.invariants import check_invariants
 from tests.unit.taxonomy.trees import services
 from workshop.taxonomy.build import build
 from workshop.taxonomy.findings import Severity, TreeError
 from workshop.taxonomy.model import Status, make_concept
 from workshop.taxonomy.text import clean, label_key
-from workshop.taxonomy.validate import RULES, Policy, check_invariants, validate
+from workshop.taxonomy.validate import RULES, Policy, validate
 
 
 def rules(findings):

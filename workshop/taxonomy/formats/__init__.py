@@ -61,3 +61,58 @@ def finish(
     if errors:
         raise FormatError(errors)
     return Imported(tree, metadata or {}, [*(notes or []), *findings])
+
+
+# The public face of the formats, for the shell: the submodules import the helpers above,
+# so they are loaded once those exist.
+from . import csv_format, json_format, skos_format, xlsx_format  # noqa: E402
+from .csv_format import ColumnMapping  # noqa: E402
+
+FORMATS = ("json", "csv", "xlsx", "skos")
+
+
+def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Imported:
+    """Parse a file of a known format; raises FormatError (findings per line/concept)."""
+    if fmt == "json":
+        return json_format.read(data)
+    if fmt == "csv":
+        return csv_format.read(data, mapping)
+    if fmt == "xlsx":
+        return xlsx_format.read(data, mapping)
+    if fmt == "skos":
+        return skos_format.read(data)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> bytes:
+    """A tree as a file of a known format, with the taxonomy's and version's metadata."""
+    if fmt == "json":
+        return json_format.dumps(json_format.export_document(tree, taxonomy, version))
+    if fmt == "csv":
+        return csv_format.write(tree)
+    if fmt == "xlsx":
+        return xlsx_format.write(tree)
+    if fmt == "skos":
+        name = taxonomy.get("name")
+        return skos_format.write(tree, str(taxonomy["slug"]), name if name else None)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+concept_record = json_format.concept_record
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema every export of ours is valid against."""
+    return json_format.schema()
+
+
+__all__ = [
+    "FORMATS",
+    "ColumnMapping",
+    "FormatError",
+    "Imported",
+    "concept_record",
+    "export_schema",
+    "read",
+    "write",
+]

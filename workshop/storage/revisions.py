@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -16,18 +14,15 @@ from typing import Any
 import orjson
 from sqlalchemy import Text, and_, func, insert, or_, select, type_coerce, update
 
-from ..extensions import db
-from ..models import ConceptRevision, Taxonomy, Version
-from ..taxonomy.build import build
-from ..taxonomy.formats import json_format
-from ..taxonomy.model import NO_ALT, Concept, Status, Tree, empty_tree
-from ..taxonomy.text import NO_TEXT, label_key
+from ..models import ConceptRevision, Taxonomy, Version, db
+from ..taxonomy import NO_ALT, NO_TEXT, Concept, Status, Tree, build, empty_tree, label_key
+from ..taxonomy.formats import concept_record
+from .cache import BoundedCache
 
 Progress = Callable[[int], None]
 CHUNK = 2000
-_cache: OrderedDict[tuple[str, int, int, str], Tree] = OrderedDict()
-_cache_lock = threading.Lock()
 CACHED_TREES = 6
+trees: BoundedCache[Tree] = BoundedCache(CACHED_TREES)
 
 
 def visible_at(number: int) -> Any:
@@ -81,11 +76,9 @@ def _json(value: Any) -> Any:
 def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
     """Version `number` as a Tree: one indexed query; kept in a small cache, as published
     versions never change."""
-    key = _key(taxonomy, version)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    cached = trees.get(version_key(taxonomy, version))
+    if cached is not None:
+        return cached
     rows = db.session.connection().execute(  # a Core result: no ORM bookkeeping per row
         select(*COLUMNS).where(
             ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
@@ -110,16 +103,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:
+def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:
+    """What identifies a published version's content across databases and processes."""
     return (str(db.engine.url), taxonomy.id, version.number, version.content_hash)
 
 
 def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
     """Keep a version's tree (after reading it, or right after publishing it)."""
-    with _cache_lock:
-        _cache[_key(taxonomy, version)] = tree
-        while len(_cache) > CACHED_TREES:
-            _cache.popitem(last=False)
+    trees.put(version_key(taxonomy, version), tree)
 
 
 def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
@@ -169,9 +160,7 @@ def content_hash(previous: str, closed: Sequence[str], written: Sequence[Concept
     what the change costs, not what the whole tree costs."""
     change = {
         "closed": sorted(closed),
-        "written": sorted(
-            (json_format.concept_record(c) for c in written), key=lambda r: str(r["id"])
-        ),
+        "written": sorted((concept_record(c) for c in written), key=lambda r: str(r["id"])),
     }
     digest = hashlib.sha256(previous.encode())
     digest.update(orjson.dumps(change, option=orjson.OPT_SORT_KEYS))

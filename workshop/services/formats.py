@@ -7,11 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ..taxonomy.formats import Imported, csv_format, json_format, skos_format, xlsx_format
-from ..taxonomy.model import Tree
+from ..taxonomy import Tree
+from ..taxonomy import formats as engine
+from ..taxonomy.formats import FORMATS, ColumnMapping, Imported
 from .errors import ServiceError
 
-FORMATS = ("json", "csv", "xlsx", "skos")
+__all__ = ["FORMATS", "Export", "detect", "read", "write"]
 EXTENSIONS = {
     ".json": "json",
     ".csv": "csv",
@@ -87,25 +88,11 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def read(data: bytes, fmt: str, mapping: csv_format.ColumnMapping | None = None) -> Imported:
+def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Imported:
     """Parse with the engine; raises the engine's FormatError (findings per line/concept)."""
-    if fmt == "json":
-        return json_format.read(data)
-    if fmt == "csv":
-        return csv_format.read(data, mapping)
-    if fmt == "xlsx":
-        return xlsx_format.read(data, mapping)
-    return skos_format.read(data)
+    return engine.read(data, fmt, mapping)
 
 
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> Export:
     mimetype, extension = MIMETYPES[fmt]
-    if fmt == "json":
-        data = json_format.dumps(json_format.export_document(tree, taxonomy, version))
-    elif fmt == "csv":
-        data = csv_format.write(tree)
-    elif fmt == "xlsx":
-        data = xlsx_format.write(tree)
-    else:
-        data = skos_format.write(tree, taxonomy["slug"], taxonomy.get("name"))
-    return Export(data, mimetype, extension)
+    return Export(engine.write(tree, fmt, taxonomy, version), mimetype, extension)

@@ -7,25 +7,25 @@ import io
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..models import Role, User
+from ..models import Role, User, db
 from . import audit
 from .accounts import Issued, NewAccount, build_account, normalise_username
 from .errors import InvalidFile, ServiceError
-from .permissions import Actor, require
+from .permissions import Actor, Permission
+from .unit_of_work import use_case
 
 COLUMNS = ("agency", "username", "display_name", "role")
 # Headers people write for the same columns.
 ALIASES = {"agency_code": "agency", "display name": "display_name", "name": "display_name"}
 
 
+@use_case(Permission.MANAGE_ACCOUNTS)
 def import_accounts(actor: Actor, data: bytes) -> list[Issued]:
     """Create the accounts of a CSV file (agency code, username, display name, role).
 
     Either every line is valid and all accounts are created, or InvalidFile lists every line
     at fault and nothing is written.
     """
-    require(actor, "accounts.manage")
     rows = read_rows(data)
     problems: list[str] = []
     built: list[tuple[User, str]] = []
@@ -46,14 +46,12 @@ def import_accounts(actor: Actor, data: bytes) -> list[Issued]:
         except ServiceError as error:
             problems.append(str(_l("Line %(line)d: %(problem)s", line=line, problem=error)))
     if problems:
-        db.session.rollback()
         raise InvalidFile(str(_l("Nothing was imported.")), problems)
     for user, _password in built:
         db.session.add(user)
     db.session.flush()
     for user, _password in built:
         audit.record(actor, "account.imported", user.username, role=user.role.value)
-    db.session.commit()
     return [Issued(user, password) for user, password in built]
 
 

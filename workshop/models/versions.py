@@ -7,8 +7,7 @@ closes about ten rows and adds about ten; reading version k is one indexed query
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -23,29 +22,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .accounts import User, utcnow
+from .accounts import User
+from .base import BilingualName, db, utcnow
 
 ID_LENGTH = 200
 
 
-class Taxonomy(db.Model):  # type: ignore[name-defined,misc]
+class Taxonomy(BilingualName, db.Model):  # type: ignore[name-defined,misc]
     """A named classification scheme."""
 
     __tablename__ = "taxonomy"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_ar: Mapped[str] = mapped_column(String(300))
-    name_en: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="taxonomy", order_by="Version.number"
     )
-
-    def name(self, locale: str) -> str:
-        return self.name_ar if locale == "ar" else self.name_en
 
 
 class Version(db.Model):  # type: ignore[name-defined,misc]
@@ -62,7 +56,6 @@ class Version(db.Model):  # type: ignore[name-defined,misc]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(300), default="")
-    proposals: Mapped[list[Any]] = mapped_column(JSON, default=list)
     concept_count: Mapped[int] = mapped_column(Integer)
     retired_count: Mapped[int] = mapped_column(Integer, default=0)
     added: Mapped[int] = mapped_column(Integer, default=0)
@@ -74,10 +67,40 @@ class Version(db.Model):  # type: ignore[name-defined,misc]
 
     taxonomy: Mapped[Taxonomy] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()
+    incorporated: Mapped[list[VersionProposal]] = relationship(
+        order_by="VersionProposal.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def published_at_iso(self) -> str:
+        """The publication time in UTC, as exports and the API write it."""
+        at = self.published_at
+        # SQLite hands back naive times (stored as UTC); PostgreSQL aware ones in its zone.
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def proposal_ids(self) -> list[int]:
+        """The proposals this version incorporates, in the order they were merged."""
+        return [link.proposal_id for link in self.incorporated]
 
     @property
     def change_count(self) -> int:
         return self.added + self.relabelled + self.moved + self.retired
+
+
+class VersionProposal(db.Model):  # type: ignore[name-defined,misc]
+    """A proposal that a version incorporates (written once, with the version).
+
+    `proposal_id` gets its foreign key to the proposal table in the migration that creates
+    that table.
+    """
+
+    __tablename__ = "version_proposal"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("taxonomy_version.id"), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class ConceptRevision(db.Model):  # type: ignore[name-defined,misc]

@@ -7,41 +7,43 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..services import imports
+from ..services import upload_previews
 from ..services.errors import InvalidFile, ServiceError
-from ..services.permissions import require
-from ..taxonomy.findings import Finding
-from .forms import PublishForm, taxonomy_import_form
+from ..services.permissions import Permission, require
+from ..taxonomy import Finding
+from .forms import PublishForm, show_error, taxonomy_import_form
 
-bp = Blueprint("imports", __name__, url_prefix="/taxonomies/import")
+bp = Blueprint("uploads", __name__, url_prefix="/taxonomies/import")
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def upload() -> ResponseReturnValue:
     """Upload a file; its findings and its diff against the latest version are shown."""
-    require(current_user, "taxonomy.publish")
+    require(current_user, Permission.PUBLISH_TAXONOMY)
     form = taxonomy_import_form()
-    problems: list[Finding] = []
+    problems: list[Finding | str] = []
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
-            preview = imports.preview(
+            preview = upload_previews.preview(
                 current_user,
-                upload_file.read(),
-                upload_file.filename or "upload",
-                form.fmt.data or "auto",
-                form.slug.data or "",
-                form.name_ar.data or "",
-                form.name_en.data or "",
-                form.mapping.data or "",
-                bool(form.dotted_codes.data),
+                upload_previews.UploadRequest(
+                    data=upload_file.read(),
+                    filename=upload_file.filename or "upload",
+                    slug=form.slug.data or "",
+                    fmt=form.fmt.data or "auto",
+                    name_ar=form.name_ar.data or "",
+                    name_en=form.name_en.data or "",
+                    mapping=form.mapping.data or "",
+                    dotted_codes=bool(form.dotted_codes.data),
+                ),
             )
         except InvalidFile as error:
             form.file.errors.append(error.message)
             problems = list(error.problems)
         except ServiceError as error:
-            getattr(form, error.field or "file", form.file).errors.append(error.message)
+            show_error(form, error, "file")
         else:
             return render_template(
                 "taxonomy/import_preview.html",
@@ -58,8 +60,8 @@ def publish(token: str) -> ResponseReturnValue:
     """Publish a previewed upload."""
     form = PublishForm()
     if not form.validate_on_submit():
-        return redirect(url_for("imports.upload"), 303)
-    published = imports.confirm(current_user, token, form.note.data or "")
+        return redirect(url_for("uploads.upload"), 303)
+    published = upload_previews.confirm(current_user, token, form.note.data or "")
     version = published.version
     flash(
         _l(

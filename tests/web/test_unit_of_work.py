@@ -1,0 +1,87 @@
+"""One unit of work per use case: permission, work, audit, then commit or roll back all."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from workshop.models import Agency, AuditEntry, db
+from workshop.services import audit
+from workshop.services.errors import PermissionDenied, ServiceError
+from workshop.services.permissions import SYSTEM, Permission, Role, ServiceActor
+from workshop.services.unit_of_work import Unaudited, unit_of_work, use_case
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@use_case(Permission.MANAGE_ACCOUNTS)
+def add_agency(actor, code: str, fail: bool = False) -> Agency:
+    agency = Agency(code=code, name_ar="جهة", name_en="Agency")
+    db.session.add(agency)
+    db.session.flush()
+    audit.record(actor, "agency.added", code)
+    if fail:
+        raise ServiceError("refused after writing")
+    return agency
+
+
+@use_case(Permission.MANAGE_ACCOUNTS)
+def add_two(actor, fail_second: bool = False) -> None:
+    add_agency(actor, "ONE")
+    add_agency(actor, "TWO", fail=fail_second)
+
+
+def test_a_use_case_commits_its_change_with_its_audit_entry(app):
+    add_agency(SYSTEM, "NEW")
+    db.session.rollback()  # a new transaction sees only what was committed
+    assert count(Agency) == 1 and count(AuditEntry) == 1
+
+
+def test_an_error_after_writing_rolls_back_the_change_and_its_audit_entry(app):
+    with pytest.raises(ServiceError):
+        add_agency(SYSTEM, "NEW", fail=True)
+    assert count(Agency) == 0 and count(AuditEntry) == 0
+
+
+def test_nested_use_cases_commit_once_or_not_at_all(app):
+    with pytest.raises(ServiceError):
+        add_two(SYSTEM, fail_second=True)
+    assert count(Agency) == 0
+    add_two(SYSTEM)
+    db.session.rollback()
+    assert count(Agency) == 2 and count(AuditEntry) == 2
+
+
+def test_a_failed_inner_unit_cannot_be_committed_by_an_outer_one_that_catches(app):
+    with unit_of_work():
+        with pytest.raises(ServiceError):
+            add_agency(SYSTEM, "INNER", fail=True)
+        audit.record(SYSTEM, "after.the.failure")
+    assert count(Agency) == 0
+
+
+def test_the_permission_is_checked_before_any_work(app):
+    observer = ServiceActor("watcher", Role.OBSERVER)
+    with pytest.raises(PermissionDenied):
+        add_agency(observer, "NEW")
+    assert count(Agency) == 0 and count(AuditEntry) == 0
+
+
+def test_a_use_case_that_writes_without_an_audit_entry_is_refused(app):
+    @use_case(Permission.MANAGE_ACCOUNTS)
+    def silent(actor) -> None:
+        db.session.add(Agency(code="QUIET", name_ar="جهة", name_en="Agency"))
+
+    with pytest.raises(Unaudited):
+        silent(SYSTEM)
+    assert count(Agency) == 0
+
+
+def test_a_read_only_use_case_needs_no_audit_entry(app):
+    @use_case(Permission.VIEW_AGENCIES)
+    def read(actor) -> int:
+        return count(Agency)
+
+    assert read(SYSTEM) == 0

@@ -1,0 +1,84 @@
+"""One unit of work per use case: check the permission, do the work, write the audit entry,
+commit; on any error roll everything back. The same from the web, the CLI and the tests."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..models import db
+from .permissions import Actor, Permission, require
+
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A", bound=Actor | None)
+
+DEPTH = "workshop.unit_of_work.depth"
+WROTE = "workshop.unit_of_work.wrote"
+AUDITED = "workshop.unit_of_work.audited"
+
+
+class Unaudited(RuntimeError):
+    """A use case wrote to the database without an audit entry (a programming error)."""
+
+
+@contextmanager
+def unit_of_work(audited: bool = True) -> Iterator[Session]:
+    """A transaction that commits when the outermost block ends without an error.
+
+    Nested blocks join the outer one. Any error rolls back the whole unit at once, so
+    nothing of a failed use case can be committed later by someone catching the error.
+    With `audited`, a unit that wrote rows but recorded no audit entry is refused.
+    """
+    session = db.session()
+    depth = session.info.get(DEPTH, 0)
+    if depth == 0:
+        session.info[WROTE] = session.info[AUDITED] = False
+    session.info[DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            session.flush()
+            if audited and session.info[WROTE] and not session.info[AUDITED]:
+                raise Unaudited("a use case wrote without an audit entry")
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info[DEPTH] = depth
+
+
+def use_case(
+    permission: Permission | None = None, audited: bool = True
+) -> Callable[[Callable[Concatenate[A, P], R]], Callable[Concatenate[A, P], R]]:
+    """Run the decorated service (whose first argument is the actor) as one unit of work,
+    after checking `permission`."""
+
+    def decorate(function: Callable[Concatenate[A, P], R]) -> Callable[Concatenate[A, P], R]:
+        @functools.wraps(function)
+        def run(actor: A, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with unit_of_work(audited):
+                if permission is not None:
+                    require(actor, permission)
+                return function(actor, *args, **kwargs)
+
+        return run
+
+    return decorate
+
+
+def mark_audited() -> None:
+    """Called by the audit log when it adds an entry to the current unit."""
+    db.session().info[AUDITED] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_writes(session: Session, _context: Any) -> None:
+    if session.info.get(DEPTH):
+        session.info[WROTE] = True

@@ -1,0 +1,150 @@
+"""Importing through the web: upload, look at findings and the diff, then publish."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..models import Taxonomy
+from ..storage import revisions
+from ..taxonomy import Change, DiffError, Finding, Tree, diff, empty_tree
+from . import taxonomies, uploads
+from .errors import NotFound, ServiceError
+from .permissions import Actor, Permission, require
+from .unit_of_work import use_case
+
+KEEP_UPLOADS_SECONDS = 24 * 3600
+SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """What the import form sends: the file, where it goes, and how to read it."""
+
+    data: bytes
+    filename: str
+    slug: str
+    fmt: str = "auto"
+    name_ar: str = ""
+    name_en: str = ""
+    mapping: str = ""
+    dotted_codes: bool = False
+
+
+@dataclass
+class Preview:
+    """What publishing the upload would do; nothing is written until it is confirmed."""
+
+    token: str
+    filename: str
+    fmt: str
+    slug: str
+    name_ar: str
+    name_en: str
+    existing: Taxonomy | None
+    tree: Tree
+    warnings: list[Finding]
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(c.op for c in self.changes)
+
+
+def folder() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sweep(path: Path) -> None:
+    limit = time.time() - KEEP_UPLOADS_SECONDS
+    for old in path.iterdir():
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+
+
+def preview(actor: Actor, request: UploadRequest) -> Preview:
+    """Parse and check the upload against the latest version; keep it for the confirmation."""
+    require(actor, Permission.PUBLISH_TAXONOMY)
+    slug = taxonomies.check_slug(request.slug)
+    mapping = uploads.column_mapping(request.mapping, request.dotted_codes)
+    existing = taxonomies.find_taxonomy(slug)
+    if existing is None and (not request.name_ar.strip() or not request.name_en.strip()):
+        raise ServiceError(
+            str(_l("A new taxonomy needs its name in Arabic and in English.")), field="name_ar"
+        )
+    parsed = uploads.parse(uploads.Upload(request.data, request.filename, request.fmt, mapping))
+    before = revisions.latest_tree(existing) if existing is not None else empty_tree()
+    try:
+        changes = diff(before, uploads.with_known_ids(before, parsed.tree))
+    except DiffError as error:
+        raise ServiceError(str(error)) from None
+    token = secrets.token_urlsafe(18)
+    kept = folder()
+    _sweep(kept)
+    (kept / f"{token}.bin").write_bytes(request.data)
+    meta = {
+        "filename": request.filename,
+        "fmt": parsed.fmt,
+        "slug": slug,
+        "name_ar": request.name_ar,
+        "name_en": request.name_en,
+        "mapping": request.mapping,
+        "dotted_codes": request.dotted_codes,
+    }
+    (kept / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return Preview(
+        token,
+        request.filename,
+        parsed.fmt,
+        slug,
+        request.name_ar,
+        request.name_en,
+        existing,
+        parsed.tree,
+        parsed.warnings,
+        changes,
+    )
+
+
+def _load(token: str) -> tuple[bytes, dict[str, Any]]:
+    if not token.replace("-", "").replace("_", "").isalnum():
+        raise NotFound(str(_l("This upload has expired; upload the file again.")))
+    kept = folder()
+    try:
+        meta = json.loads((kept / f"{token}.json").read_text(encoding="utf-8"))
+        data = (kept / f"{token}.bin").read_bytes()
+    except FileNotFoundError:
+        raise NotFound(str(_l("This upload has expired; upload the file again."))) from None
+    return data, meta
+
+
+def confirm(actor: Actor, token: str, note: str = "") -> taxonomies.Published:
+    """Publish a previewed upload: version 1 of a new taxonomy, or the next version. The
+    kept file is removed once the version is committed."""
+    published = _publish(actor, token, note)
+    for suffix in (".bin", ".json"):
+        (folder() / f"{token}{suffix}").unlink(missing_ok=True)
+    return published
+
+
+@use_case(Permission.PUBLISH_TAXONOMY)
+def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
+    data, meta = _load(token)
+    mapping = uploads.column_mapping(meta["mapping"], meta["dotted_codes"])
+    upload = uploads.Upload(data, meta["filename"], meta["fmt"], mapping)
+    if taxonomies.find_taxonomy(meta["slug"]) is None:
+        new = taxonomies.NewTaxonomy(meta["slug"], meta["name_ar"], meta["name_en"])
+        published = taxonomies.create_from_file(actor, new, upload, note)
+    else:
+        published = taxonomies.publish_file(actor, meta["slug"], upload, note)
+    return published

@@ -1,0 +1,120 @@
+"""Publishing versions: a whole tree (an imported file) or a list of changes (merged
+proposals) becomes the next immutable version; only what changed is written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..models import Taxonomy, Version, VersionProposal, db
+from ..storage import revisions
+from ..taxonomy import LENIENT, Change, DiffError, Result, Tree, apply, diff, empty_tree
+from . import audit
+from .errors import ServiceError
+from .permissions import Actor, Permission
+from .unit_of_work import use_case
+from .uploads import with_known_ids
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a version comes from: a note, the source (a file), the proposals it merges."""
+
+    note: str = ""
+    source: str = ""
+    proposals: list[int] = field(default_factory=list)
+
+
+@use_case(Permission.PUBLISH_TAXONOMY)
+def publish_tree(
+    actor: Actor,
+    taxonomy: Taxonomy,
+    uploaded: Tree,
+    provenance: Provenance,
+    progress: revisions.Progress | None = None,
+) -> Version:
+    """Store a whole tree (an imported file) as the next version: what changed is found
+    with the engine's diff, and only that is written."""
+    latest = revisions.latest(taxonomy) if taxonomy.id is not None else None
+    before = revisions.read_tree(taxonomy, latest) if latest is not None else empty_tree()
+    uploaded = with_known_ids(before, uploaded)
+    try:
+        changes = diff(before, uploaded)
+    except DiffError as error:
+        raise ServiceError(str(error)) from None
+    if latest is not None and not changes:
+        raise ServiceError(
+            str(_l("The file is the same as version %(number)d.", number=latest.number))
+        )
+    after = apply(before, changes, policy=LENIENT).tree
+    ops = Counter(c.op for c in changes)
+    return _store(actor, taxonomy, latest, before, after, ops, provenance, progress)
+
+
+@use_case(Permission.PUBLISH_TAXONOMY)
+def publish_changes(
+    actor: Actor, taxonomy: Taxonomy, changes: list[Change], provenance: Provenance
+) -> Version:
+    """Apply changes (merged proposals) to the latest version and publish the result; all
+    must apply, or nothing is published."""
+    latest = revisions.latest(taxonomy)
+    if latest is None:
+        raise ServiceError(str(_l("Import a first version before publishing changes.")))
+    before = revisions.read_tree(taxonomy, latest)
+    applied = apply(before, changes)
+    if not applied.ok:
+        locale = str(get_locale() or "en")
+        raise ServiceError(
+            "; ".join(o.conflict.text(locale) for o in applied.conflicts if o.conflict is not None)
+        )
+    ops = Counter(o.change.op for o in applied.outcomes if o.result is Result.APPLIED)
+    if not ops:
+        raise ServiceError(
+            str(_l("Nothing changes against version %(number)d.", number=latest.number))
+        )
+    return _store(actor, taxonomy, latest, before, applied.tree, ops, provenance, None)
+
+
+def _store(
+    actor: Actor,
+    taxonomy: Taxonomy,
+    latest: Version | None,
+    before: Tree,
+    after: Tree,
+    ops: Counter[str],
+    provenance: Provenance,
+    progress: revisions.Progress | None,
+) -> Version:
+    """Write the version and its rows in the current unit of work."""
+    number = latest.number + 1 if latest is not None else 1
+    db.session.flush()
+    rows, content = revisions.write_version(
+        taxonomy, number, before, after, latest.content_hash if latest else "", progress
+    )
+    version = Version(
+        taxonomy=taxonomy,
+        number=number,
+        parent_number=latest.number if latest is not None else None,
+        published_by_id=actor.id,
+        note=provenance.note.strip(),
+        source=provenance.source[:300],
+        incorporated=[
+            VersionProposal(proposal_id=p, position=i) for i, p in enumerate(provenance.proposals)
+        ],
+        concept_count=after.active_count(),
+        retired_count=len(after) - after.active_count(),
+        added=ops["add"],
+        relabelled=ops["relabel"],
+        moved=ops["move"],
+        retired=ops["retire"] + ops["merge"],
+        rows_written=rows,
+        content_hash=content,
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
+    revisions.remember(taxonomy, version, after)
+    return version
