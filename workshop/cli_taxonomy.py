@@ -67,7 +67,7 @@ def import_file(
         upload = uploads.Upload(data, path.name, fmt, uploads.column_mapping(mapping, dotted_codes))
 
         def progress(rows: int) -> None:
-            bar.length = max(bar.length or 1, bar.pos + rows)  # type: ignore[operator]
+            bar.length = max(bar.length or 1, bar.pos + rows)
             bar.update(rows)
 
         if new_version:

@@ -29,6 +29,6 @@ def select_locale() -> str:
     if request.path.startswith("/api/"):  # systems ask with Accept-Language; English otherwise
         return str(request.accept_languages.best_match(languages) or "en")
     chosen = request.cookies.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])

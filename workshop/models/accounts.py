@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
 
 
-class Agency(BilingualName, db.Model):  # type: ignore[name-defined,misc]
+class Agency(BilingualName, db.Model):  # type: ignore[name-defined]
     """A government body of the electorate; it holds one vote."""
 
     __tablename__ = "agency"
@@ -32,7 +32,7 @@ class Agency(BilingualName, db.Model):  # type: ignore[name-defined,misc]
     users: Mapped[list[User]] = relationship(back_populates="agency")
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     """A person who signs in; a representative acts for exactly one agency."""
 
     __tablename__ = "user_account"
@@ -62,7 +62,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.active
 
 
-class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+class AuditEntry(db.Model):  # type: ignore[name-defined]
     """One state change: who, for which agency, what, when."""
 
     __tablename__ = "audit_entry"

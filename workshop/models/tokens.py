@@ -11,7 +11,7 @@ from .accounts import User
 from .base import db, utcnow
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """Only a SHA-256 of the token is kept; the token itself is shown once."""
 
     __tablename__ = "api_token"

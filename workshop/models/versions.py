@@ -28,7 +28,7 @@ from .base import BilingualName, db, utcnow
 ID_LENGTH = 200
 
 
-class Taxonomy(BilingualName, db.Model):  # type: ignore[name-defined,misc]
+class Taxonomy(BilingualName, db.Model):  # type: ignore[name-defined]
     """A named classification scheme."""
 
     __tablename__ = "taxonomy"
@@ -42,7 +42,7 @@ class Taxonomy(BilingualName, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Version(db.Model):  # type: ignore[name-defined,misc]
+class Version(db.Model):  # type: ignore[name-defined]
     """An immutable, published snapshot of a taxonomy (never updated once written)."""
 
     __tablename__ = "taxonomy_version"
@@ -89,7 +89,7 @@ class Version(db.Model):  # type: ignore[name-defined,misc]
         return self.added + self.relabelled + self.moved + self.retired
 
 
-class VersionProposal(db.Model):  # type: ignore[name-defined,misc]
+class VersionProposal(db.Model):  # type: ignore[name-defined]
     """A proposal that a version incorporates (written once, with the version).
 
     `proposal_id` gets its foreign key to the proposal table in the migration that creates
@@ -103,7 +103,7 @@ class VersionProposal(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer)
 
 
-class ConceptRevision(db.Model):  # type: ignore[name-defined,misc]
+class ConceptRevision(db.Model):  # type: ignore[name-defined]
     """One concept as it stands in versions valid_from .. valid_to - 1."""
 
     __tablename__ = "concept_revision"

@@ -18,6 +18,8 @@ from .permissions import Actor, Permission
 from .unit_of_work import use_case
 from .uploads import with_known_ids
 
+__all__ = ["Provenance", "Version", "publish_changes", "publish_tree"]
+
 
 @dataclass(frozen=True)
 class Provenance:

@@ -239,7 +239,7 @@ def child_counts(taxonomy: Taxonomy, number: int, parents: Iterable[str]) -> dic
         )
         .group_by(ConceptRevision.parent)
     )
-    return {parent: count for parent, count in rows}
+    return {parent: count for parent, count in rows if parent is not None}
 
 
 def rows_by_id(taxonomy: Taxonomy, number: int, ids: Iterable[str]) -> dict[str, ConceptRevision]:

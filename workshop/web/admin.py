@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..services import account_csv, accounts, agencies, tokens
 from ..services.errors import InvalidFile, ServiceError
 from ..services.permissions import Permission, Role, require
+from ..taxonomy import Finding
 from .forms import AccountForm, EmptyForm, ImportForm, TokenForm, role_choices, show_error
 from .htmx import render, wants_fragment
 
@@ -107,7 +108,7 @@ def import_accounts() -> ResponseReturnValue:
     """Create accounts from a CSV file: all lines or none."""
     require(current_user, Permission.MANAGE_ACCOUNTS)
     form = ImportForm()
-    problems: list[str] = []
+    problems: list[Finding | str] = []
     if form.validate_on_submit():
         try:
             issued = account_csv.import_accounts(current_user, form.file.data.read())

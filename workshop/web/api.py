@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import csrf
 from ..services import browsing, formats, taxonomies, tokens
 from ..services.permissions import API_READER
-from ..services.taxonomies import Version
+from ..services.versions import Version
 from ..taxonomy import to_json
 from .downloads import file_response
 from .errors import TITLES
@@ -32,7 +32,7 @@ def authenticate() -> ResponseReturnValue | None:
             return None
         return problem(401, str(_l("The token is unknown or revoked.")))
     if current_user.is_authenticated:
-        g.actor = current_user._get_current_object()  # type: ignore[attr-defined]
+        g.actor = current_user._get_current_object()
         return None
     if current_app.config["PUBLIC_VERSIONS"]:
         g.actor = API_READER

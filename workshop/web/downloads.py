@@ -13,9 +13,7 @@ def file_response(at: VersionRef, made: Export, fmt: str, disposition: str) -> R
     """The export as a response named after the taxonomy and version (`attachment` for the
     browser's download links, `inline` for the API)."""
     response = make_response(made.data)
-    response.mimetype = made.mimetype.split(";")[0]
-    if "charset" in made.mimetype:
-        response.charset = "utf-8"
+    response.content_type = made.mimetype
     name = f"{at.taxonomy.slug}-v{at.version.number}.{made.extension}"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.set_etag(browsing.etag(at.version, fmt))

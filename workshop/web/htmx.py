@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 
 def wants_fragment() -> bool:
@@ -26,7 +27,7 @@ def render(page: str, fragment: str, status: int = 200, **context: Any) -> Respo
     return response
 
 
-def see_other(location: str) -> Response:
+def see_other(location: str) -> ResponseReturnValue:
     """Post/Redirect/Get; htmx follows HX-Redirect with a full page load."""
     if request.headers.get("HX-Request") == "true":
         response = make_response("", 204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -107,7 +107,7 @@ def diff(slug: str) -> ResponseReturnValue:
 
 @bp.get("/<slug>/v/<ref>/export.<fmt>")
 @login_required
-def export(slug: str, ref: str, fmt: str) -> Response:
+def export(slug: str, ref: str, fmt: str) -> ResponseReturnValue:
     """Download a version in one of the file formats."""
     if fmt not in formats.FORMATS:
         abort(404)
