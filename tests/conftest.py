@@ -26,6 +26,21 @@ PASSWORD = "correct-horse-42"
 ENGINES = ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked engine_independent (pages, translations, forms, the browser) run on
+    SQLite only: running them on PostgreSQL too would test nothing more."""
+    chosen, dropped = [], []
+    for item in items:
+        on_postgres = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        if on_postgres and item.get_closest_marker("engine_independent"):
+            dropped.append(item)
+        else:
+            chosen.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI the PostgreSQL runs are part of the job: a missing server fails the run instead
     of turning half the database tests into skips (a developer machine only skips them)."""
@@ -169,6 +184,10 @@ def factory(app: Flask, password_hash: str) -> Factory:
 @pytest.fixture
 def people(factory: Factory) -> dict[str, User]:
     """One user of each role (plus a representative of a second agency)."""
+    return create_people(factory)
+
+
+def create_people(factory: Factory) -> dict[str, User]:
     moh = factory.agency()
     moe = factory.agency("MOE", "وزارة التربية", "Ministry of Education")
     return {
@@ -196,6 +215,10 @@ def sign_in(client: FlaskClient, people: dict[str, User]) -> Callable[[str | Non
 @pytest.fixture
 def published(app: Flask) -> str:
     """A taxonomy "gov" with two published versions (tests/web/taxonomy_files.py)."""
+    return publish_gov()
+
+
+def publish_gov() -> str:
     from tests.web.taxonomy_files import VERSION_2, create_taxonomy, csv_bytes, publish_version
     from workshop.services.permissions import SYSTEM
 

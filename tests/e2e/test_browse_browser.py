@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+# The browser sees pages, the same on every engine.
+pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
 
 
 def test_browse_expand_search_open_diff_and_download(live_server, published, page, tmp_path):

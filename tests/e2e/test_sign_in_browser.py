@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+# The browser sees pages, the same on every engine.
+pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
 
 
 def test_sign_in_in_arabic_then_switch_to_english(live_server, page, tmp_path):

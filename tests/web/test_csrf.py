@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+# Pages and forms, the same on every engine.
+pytestmark = pytest.mark.engine_independent
+
 
 @pytest.fixture
 def csrf_client(make_app, people):

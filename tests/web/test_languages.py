@@ -11,6 +11,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+# Pages and forms, the same on every engine.
+pytestmark = pytest.mark.engine_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "workshop" / "translations" / "ar" / "LC_MESSAGES"
 # Technical names that stay Latin in Arabic text.

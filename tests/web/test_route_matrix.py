@@ -1,0 +1,208 @@
+"""Every route answers every role (anonymous, observer, representative, coordinator) rightly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import (
+    Factory,
+    IsolatedClient,
+    app_config,
+    create_people,
+    publish_gov,
+)
+from tests.databases import empty_tables
+from workshop import create_app
+from workshop.models import db
+
+ROLES = ("anonymous", "observer", "representative", "coordinator")
+SIGN_IN = 302  # anonymous users are sent to the sign-in page
+
+# (method, rule, path, data, expected status per role in ROLES order)
+MATRIX = [
+    ("GET", "/", "/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/login", "/login", None, (200, 302, 302, 302)),
+    ("POST", "/login", "/login", {"username": "x"}, (422, 302, 302, 302)),
+    ("POST", "/logout", "/logout", {}, (SIGN_IN, 303, 303, 303)),
+    ("GET", "/profile", "/profile", None, (SIGN_IN, 200, 200, 200)),
+    ("POST", "/profile", "/profile", {}, (SIGN_IN, 422, 422, 422)),
+    ("GET", "/agencies", "/agencies", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/lang/<code>", "/lang/en", None, (303, 303, 303, 303)),
+    ("GET", "/healthz", "/healthz", None, (200, 200, 200, 200)),
+    ("GET", "/admin/accounts", "/admin/accounts", None, (SIGN_IN, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/accounts",
+        "/admin/accounts",
+        {"username": "new-obs", "display_name": "مراقب جديد", "role": "observer", "agency": ""},
+        (SIGN_IN, 403, 403, 200),
+    ),
+    (
+        "POST",
+        "/admin/accounts/<int:user_id>/<any(deactivate, activate):action>",
+        "/admin/accounts/{target}/deactivate",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/admin/accounts/<int:user_id>/reset",
+        "/admin/accounts/{target}/reset",
+        {},
+        (SIGN_IN, 403, 403, 200),
+    ),
+    ("GET", "/admin/accounts/import", "/admin/accounts/import", None, (SIGN_IN, 403, 403, 200)),
+    ("POST", "/admin/accounts/import", "/admin/accounts/import", {}, (SIGN_IN, 403, 403, 422)),
+    ("GET", "/admin/tokens", "/admin/tokens", None, (SIGN_IN, 403, 403, 200)),
+    ("POST", "/admin/tokens", "/admin/tokens", {"name": "directory"}, (SIGN_IN, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/tokens/<int:token_id>/revoke",
+        "/admin/tokens/99999/revoke",
+        {},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    # taxonomies
+    ("GET", "/taxonomies/", "/taxonomies/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/taxonomies/<slug>/", "/taxonomies/gov/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/taxonomies/<slug>/v/<ref>/", "/taxonomies/gov/v/2/", None, (SIGN_IN, 200, 200, 200)),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/children",
+        "/taxonomies/gov/v/1/children?parent=health",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/concepts/<path:concept_id>",
+        "/taxonomies/gov/v/2/concepts/clinics",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/search",
+        "/taxonomies/gov/v/2/search?q=schools",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/diff",
+        "/taxonomies/gov/diff?a=1&b=2",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/v/<ref>/export.<fmt>",
+        "/taxonomies/gov/v/2/export.json",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    ("GET", "/taxonomies/import/", "/taxonomies/import/", None, (SIGN_IN, 403, 403, 200)),
+    ("POST", "/taxonomies/import/", "/taxonomies/import/", {}, (SIGN_IN, 403, 403, 422)),
+    (
+        "POST",
+        "/taxonomies/import/<token>",
+        "/taxonomies/import/expired-token",
+        {},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    # the read API: a session or a token; anonymous callers get 401
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
+    ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions",
+        "/api/v1/taxonomies/gov/versions",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<ref>",
+        "/api/v1/taxonomies/gov/versions/2",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<a>/diff/<b>",
+        "/api/v1/taxonomies/gov/versions/1/diff/2",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/concepts/<path:concept_id>",
+        "/api/v1/taxonomies/gov/concepts/clinics?version=1",
+        None,
+        (401, 200, 200, 200),
+    ),
+]
+
+CASES = [
+    pytest.param(method, path, data, role, expected[i], id=f"{method} {path} as {role}")
+    for method, _rule, path, data, expected in MATRIX
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture(scope="module")
+def hall(database_url, tmp_path_factory, password_hash) -> Iterator[Hall]:
+    """One app, its people and two published versions, shared by every case of the matrix
+    (building them per case cost most of the suite's time). The writes that cases make (an
+    account created, another deactivated and reset, a token) touch nothing another case
+    reads; the tables are emptied when the module is done."""
+    app = create_app(app_config(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        people = create_people(Factory(password_hash))
+        publish_gov()
+        ids = {role: user.id for role, user in people.items()}
+        yield Hall(app, ids)
+        db.session.remove()
+        empty_tables(db.engine, db.metadata)
+        db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Hall:
+    app: Flask
+    user_ids: dict[str, int]
+
+    def client_of(self, role: str) -> FlaskClient:
+        """A fresh client signed in as the role's user (anonymous: signed out)."""
+        client = self.app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = str(self.user_ids[role])
+                session["_fresh"] = True
+        return client
+
+
+@pytest.mark.parametrize(("method", "path", "data", "role", "status"), CASES)
+def test_route_answers_role(hall, method, path, data, role, status):
+    url = path.format(target=hall.user_ids["other_representative"])
+    response = hall.client_of(role).open(url, method=method, data=data)
+    assert response.status_code == status, response.text[:500]
+    if status == 403:
+        assert "غير مخوّل" in response.text or "غير مسموح" in response.text
+    if path.startswith("/api/") and status >= 400:
+        assert response.is_json and response.json["status"] == status
+
+
+def test_the_matrix_covers_every_route(hall):
+    covered = {(method, rule) for method, rule, *_ in MATRIX}
+    for rule in hall.app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, rule.rule) in covered, f"{method} {rule.rule} is not in the matrix"
