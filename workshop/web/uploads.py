@@ -71,4 +71,4 @@ def publish(token: str) -> ResponseReturnValue:
         ),
         "success",
     )
-    return redirect(url_for("taxonomy.versions", slug=version.taxonomy.slug), 303)
+    return redirect(url_for("browser.versions", slug=version.taxonomy.slug), 303)

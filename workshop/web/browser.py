@@ -10,7 +10,7 @@ from ..services import browsing, formats, taxonomies
 from .downloads import file_response
 from .htmx import render
 
-bp = Blueprint("taxonomy", __name__, url_prefix="/taxonomies")
+bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
 DIFF_KINDS = ("add", "relabel", "move", "retire")
 
 
