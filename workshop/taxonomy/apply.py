@@ -13,7 +13,7 @@ from .changes import Add, Change, ChildPolicy, Merge, Move, Relabel, Retire, wit
 from .draft import Draft
 from .findings import Conflict, Finding, Severity
 from .model import Concept, Tree
-from .validate import DEFAULT_POLICY, Policy, concept_findings, sibling_findings
+from .validate import DEFAULT_POLICY, Policy, concept_findings
 
 
 class Result(StrEnum):
@@ -66,21 +66,18 @@ class Run:
         """Duplicate sibling labels the change set introduced (pre-existing ones are not)."""
         if policy.label_rules is not Severity.ERROR:
             return {}
-        groups = {draft.concepts[c].parent for c in self.touched if draft.concepts[c].active}
         found: dict[int, Conflict] = {}
-        for parent in groups:
-            for finding in sibling_findings(
-                draft.children(parent), draft.concepts.__getitem__, policy
-            ):
-                pair = (finding.concept, str(finding.params["other"]))
-                blamed = [(self.touched[c], c) for c in pair if c in self.touched]
-                if blamed:  # the later change made the clash; an untouched pair is old
-                    index, culprit = max(blamed)
-                    other = pair[1] if culprit == pair[0] else pair[0]
-                    found.setdefault(
-                        index,
-                        Conflict("duplicate_label", culprit, {**finding.params, "other": other}),
-                    )
+        for touched in sorted(self.touched):
+            concept = draft.concepts[touched]
+            if not concept.active:
+                continue
+            # Only pairs with a touched concept: a clash between untouched siblings is old.
+            for language, label, other in draft.same_label(concept):
+                blamed = [(self.touched[c], c) for c in (touched, other) if c in self.touched]
+                index, culprit = max(blamed)  # the later change made the clash
+                partner = other if culprit == touched else touched
+                params = {"language": language, "label": label, "other": partner}
+                found.setdefault(index, Conflict("duplicate_label", culprit, params))
         return found
 
     def warnings(self, draft: Draft, policy: Policy) -> list[Finding]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 
 from .apply import LENIENT, Result, apply_one
 from .changes import (
@@ -27,9 +28,15 @@ class DiffError(ValueError):
 def diff(a: Tree, b: Tree) -> list[Change]:
     """The changes that turn `a` into `b`, each recording what it saw in `a`.
 
-    Relabels and moves are recognised as such. Concepts of `a` that `b` lacks or has retired
-    are retired (with b's replaced_by). `b` may not reactivate a concept retired in `a`;
-    changes to concepts retired in both are not expressible and are ignored.
+    Relabels and moves are recognised as such. A move is a real change of parent, or of
+    order among siblings that kept their parent: the siblings that stay in order (the longest
+    increasing run of their old positions) are never reported, however far they shifted, so
+    moving one concept out of 20,000 siblings is one move. The cost is linear in the size of
+    the trees plus, per move, a scan of one sibling list.
+
+    Concepts of `a` that `b` lacks or has retired are retired (with b's replaced_by). `b` may
+    not reactivate a concept retired in `a`; changes to concepts retired in both are not
+    expressible and are ignored.
     """
     draft = Draft(a)
     changes: list[Change] = []
@@ -39,31 +46,37 @@ def diff(a: Tree, b: Tree) -> list[Change]:
         assert result is Result.APPLIED, change
         changes.append(change)
 
-    for concept_id in b.descendants(None):  # parents before children, siblings in order
-        target = b.concepts[concept_id]
-        current = draft.get(concept_id)
-        if current is None:
-            emit(Add(concept_id, target.parent, target.position, target.labels, target.notes))
+    for parent in (None, *b.descendants(None)):  # parents before their children
+        targets = b.children_of(parent)
+        if not targets:
             continue
-        if current is target:
-            continue  # the same object: nothing changed (common when b came from a)
-        if not current.active:
-            raise DiffError(
-                f"{concept_id} is retired in the first tree and active in the "
-                "second; a retired concept cannot be reinstated"
-            )
-        relabelled = _relabel(current, target)
-        if relabelled is not None:
-            emit(relabelled)
-        if current.parent != target.parent or current.position != target.position:
-            emit(
-                Move(
-                    concept_id,
-                    target.parent,
-                    target.position,
-                    MoveSeen(current.parent, current.position),
+        staying = _in_order(targets, draft.children(parent))
+        previous: str | None = None
+        for concept_id in targets:
+            target = b.concepts[concept_id]
+            current = draft.concepts.get(concept_id)
+            # Right after the sibling placed before it: positions in between belong to
+            # concepts that leave this parent later.
+            position = 0 if previous is None else draft.position(previous) + 1
+            previous = concept_id
+            if current is None:
+                emit(Add(concept_id, parent, position, target.labels, target.notes))
+                continue
+            if current is target:
+                continue  # the same object: nothing changed (common when b came from a)
+            if not current.active:
+                raise DiffError(
+                    f"{concept_id} is retired in the first tree and active in the "
+                    "second; a retired concept cannot be reinstated"
                 )
-            )
+            relabelled = _relabel(current, target)
+            if relabelled is not None:
+                emit(relabelled)
+            if concept_id not in staying:
+                now = draft.position(concept_id)
+                if current.parent == parent and now < position:
+                    position -= 1  # a move's position counts the siblings without itself
+                emit(Move(concept_id, parent, position, MoveSeen(current.parent, now)))
 
     # Concepts that leave the tree; retired one by one with "promote", so their order does
     # not matter for the result: sorted by id for a stable output.
@@ -90,6 +103,30 @@ def diff(a: Tree, b: Tree) -> list[Change]:
         # Promote: the children still here are retired too, later; none of them is in b.
         emit(Retire(concept_id, ChildPolicy.PROMOTE, replaced_by, RetireSeen(Status.ACTIVE)))
     return changes
+
+
+def _in_order(targets: tuple[str, ...], current: Sequence[str]) -> set[str]:
+    """The largest set of `targets` already among `current` in the same relative order
+    (a longest increasing subsequence of their current indices, in O(n log n))."""
+    where = {concept_id: index for index, concept_id in enumerate(current)}
+    candidates = [(where[c], c) for c in targets if c in where]
+    tails: list[int] = []  # tails[k]: smallest end index of an increasing run of length k+1
+    tail_at: list[int] = []  # the candidate ending that run
+    before: list[int] = [-1] * len(candidates)
+    for n, (index, _c) in enumerate(candidates):
+        k = bisect_left(tails, index)
+        if k == len(tails):
+            tails.append(index)
+            tail_at.append(n)
+        else:
+            tails[k], tail_at[k] = index, n
+        before[n] = tail_at[k - 1] if k else -1
+    keep: set[str] = set()
+    n = tail_at[-1] if tail_at else -1
+    while n >= 0:
+        keep.add(candidates[n][1])
+        n = before[n]
+    return keep
 
 
 def _replaced_first(leaving: list[str], b: Tree) -> list[str]:

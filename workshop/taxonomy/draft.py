@@ -3,6 +3,12 @@
 Copying a 100,000-concept tree per change would be far too slow, so a Draft copies the two
 top-level maps once and each sibling list only when it first changes. A journal records the
 first old value of everything a transaction touches, so a proposal can be rolled back whole.
+
+Positions are renumbered lazily: inserting at the front of 20,000 siblings must not rewrite
+20,000 concepts. A parent whose list shifted is marked stale; `get` answers a stale
+concept's true position from the list, and `freeze` renumbers each stale list once.
+Duplicate sibling labels are found through an index per parent, built on first use and kept
+up to date, so a change set is checked against its siblings without scanning them.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .model import Concept, Tree, preorder
+from .text import label_key
 
 _ABSENT = object()
+LabelKey = tuple[str, str]  # (language, normalised label)
 
 
 class Draft:
@@ -21,10 +29,59 @@ class Draft:
         self._owned: set[str | None] = set()
         self._old_concepts: dict[str, object] | None = None
         self._old_children: dict[str | None, object] | None = None
+        self._stale: set[str | None] = set()
+        self._labels: dict[str | None, dict[LabelKey, set[str]]] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, concept_id: str) -> Concept | None:
-        return self.concepts.get(concept_id)
+        """The concept with its true position (see `concepts` for the stored one)."""
+        concept = self.concepts.get(concept_id)
+        if concept is not None and concept.active and concept.parent in self._stale:
+            return self._placed(concept)
+        return concept
+
+    def _placed(self, concept: Concept) -> Concept:
+        index = self._index(self._children.get(concept.parent, ()), concept)
+        return concept if concept.position == index else replace(concept, position=index)
+
+    @staticmethod
+    def _index(siblings: tuple[str, ...] | list[str], concept: Concept) -> int:
+        index = concept.position
+        if index < len(siblings) and siblings[index] == concept.id:
+            return index
+        return siblings.index(concept.id)
+
+    def position(self, concept_id: str) -> int:
+        """The index of an active concept among its siblings."""
+        concept = self.concepts[concept_id]
+        return self._index(self._children.get(concept.parent, ()), concept)
+
+    def same_label(self, concept: Concept) -> list[tuple[str, str, str]]:
+        """(language, label, other id) for each active sibling sharing one of the concept's
+        labels, in a stable order."""
+        index = self._label_index(concept.parent)
+        found = []
+        for language, label in sorted(concept.labels.items()):
+            for other in sorted(index.get((language, label_key(label)), set()) - {concept.id}):
+                found.append((language, label, other))
+        return found
+
+    def _label_index(self, parent: str | None) -> dict[LabelKey, set[str]]:
+        index = self._labels.get(parent)
+        if index is None:
+            index = self._labels[parent] = {}
+            for concept_id in self._children.get(parent, ()):
+                self._index_labels(index, self.concepts[concept_id], add=True)
+        return index
+
+    @staticmethod
+    def _index_labels(index: dict[LabelKey, set[str]], concept: Concept, add: bool) -> None:
+        for language, label in concept.labels.items():
+            key = (language, label_key(label))
+            if add:
+                index.setdefault(key, set()).add(concept.id)
+            elif key in index:
+                index[key].discard(concept.id)
 
     def children(self, parent: str | None) -> tuple[str, ...] | list[str]:
         return self._children.get(parent, ())
@@ -46,6 +103,18 @@ class Draft:
     def put(self, concept: Concept) -> None:
         if self._old_concepts is not None and concept.id not in self._old_concepts:
             self._old_concepts[concept.id] = self.concepts.get(concept.id, _ABSENT)
+        old = self.concepts.get(concept.id)
+        if self._labels and (
+            old is None
+            or old.labels is not concept.labels
+            or not old.active
+            or not concept.active
+            or old.parent != concept.parent
+        ):
+            if old is not None and old.active and old.parent in self._labels:
+                self._index_labels(self._labels[old.parent], old, add=False)
+            if concept.active and concept.parent in self._labels:
+                self._index_labels(self._labels[concept.parent], concept, add=True)
         self.concepts[concept.id] = concept
 
     def _own(self, parent: str | None) -> list[str]:
@@ -65,25 +134,22 @@ class Draft:
         siblings = self._own(parent)
         index = max(0, min(index, len(siblings)))
         siblings.insert(index, concept.id)
+        if index < len(siblings) - 1:
+            self._stale.add(parent)  # the later siblings shifted
         self.put(replace(concept, parent=parent, position=index))
-        self._renumber(siblings, index + 1)
 
     def detach(self, concept_id: str) -> Concept:
-        """Take an active concept out of its sibling list; returns it as it was."""
+        """Take an active concept out of its sibling list; returns it as it was (with its
+        true position)."""
         concept = self.concepts[concept_id]
         siblings = self._own(concept.parent)
-        index = concept.position
-        if index >= len(siblings) or siblings[index] != concept_id:
-            index = siblings.index(concept_id)
+        index = self._index(siblings, concept)
         del siblings[index]
-        self._renumber(siblings, index)
-        return concept
-
-    def _renumber(self, siblings: list[str], start: int) -> None:
-        for index in range(start, len(siblings)):
-            concept = self.concepts[siblings[index]]
-            if concept.position != index:
-                self.put(replace(concept, position=index))
+        if index < len(siblings):
+            self._stale.add(concept.parent)
+        if concept.parent in self._labels:
+            self._index_labels(self._labels[concept.parent], concept, add=False)
+        return concept if concept.position == index else replace(concept, position=index)
 
     # -- transactions ----------------------------------------------------------------------
     def begin(self) -> None:
@@ -98,6 +164,7 @@ class Draft:
             else:
                 assert isinstance(old, Concept)
                 self.concepts[concept_id] = old
+        self._labels.clear()  # rebuilt on demand: cheaper than journalling the indexes
         for parent, old_children in self._old_children.items():
             self._owned.discard(parent)
             if old_children is _ABSENT:
@@ -111,5 +178,11 @@ class Draft:
         self._old_concepts = self._old_children = None
 
     def freeze(self) -> Tree:
+        for parent in self._stale:
+            for index, concept_id in enumerate(self._children.get(parent, ())):
+                concept = self.concepts[concept_id]
+                if concept.position != index:
+                    self.put(replace(concept, position=index))
+        self._stale.clear()
         children = {parent: tuple(ids) for parent, ids in self._children.items() if ids}
         return Tree(concepts=dict(self.concepts), children=children)

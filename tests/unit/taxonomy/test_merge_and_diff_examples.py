@@ -118,3 +118,56 @@ def test_retired_concepts_keep_their_ids_after_a_diff():
     after = apply(a, diff(a, b)).tree
     assert after["housing"].status is Status.RETIRED
     assert after["housing"].replaced_by == "health"
+
+
+def flat(count: int):
+    """One parent with `count` children (a category of thousands of services)."""
+    from workshop.taxonomy import build, make_concept
+
+    return build(
+        [
+            make_concept("all", {"ar": "الكل", "en": "All"}),
+            *(
+                make_concept(f"s{i}", {"ar": f"خدمة {i}", "en": f"Service {i}"}, None, "all", i)
+                for i in range(count)
+            ),
+        ]
+    )
+
+
+def test_moving_one_of_many_siblings_out_is_one_move_not_a_shift_of_all():
+    from workshop.taxonomy import Move, apply, diff
+
+    a = flat(2000)
+    b = apply(a, [Move("s0", None, 1)]).tree
+    changes = diff(a, b)
+    assert [(c.op, c.id) for c in changes] == [("move", "s0")]
+    assert apply(a, changes).tree == b
+
+
+def test_adding_at_the_front_of_many_siblings_renumbers_them_once():
+    from workshop.taxonomy import apply, changes
+
+    a = flat(2000)
+    added = [
+        changes.add(f"new{i}", "all", 0, {"ar": f"جديد {i}", "en": f"New {i}"}) for i in range(50)
+    ]
+    b = apply(a, added).tree
+    assert b.children_of("all")[:2] == ("new49", "new48")
+    assert [b[c].position for c in b.children_of("all")] == list(range(2050))
+    assert [(c.op, c.id) for c in diff(a, b)] == [("add", f"new{i}") for i in range(49, -1, -1)]
+
+
+def test_a_reversed_sibling_list_moves_all_but_one():
+    from workshop.taxonomy import Move, apply, build, diff, make_concept
+
+    a = flat(6)
+    b = build(
+        [
+            a["all"],
+            *(make_concept(f"s{i}", a[f"s{i}"].labels, None, "all", 5 - i) for i in range(6)),
+        ]
+    )
+    changes = diff(a, b)
+    assert sum(isinstance(c, Move) for c in changes) == 5
+    assert apply(a, changes).tree == b

@@ -145,3 +145,20 @@ def test_csv_round_trip_is_lossless(tree):
 @given(trees(max_size=25))
 def test_skos_round_trip_is_lossless(tree):
     assert skos_format.read(skos_format.write(tree, "t")).tree == tree
+
+
+@SETTINGS
+@given(st.data())
+def test_one_move_is_diffed_as_at_most_one_move(data):
+    a = data.draw(trees())
+    active = sorted(c for c in a.concepts if a[c].active)
+    assume(active)
+    moved = data.draw(st.sampled_from(active))
+    parent = data.draw(st.sampled_from([None, *active]))
+    position = data.draw(st.integers(0, 30))
+    applied = apply(a, [ch.Move(moved, parent, position)])
+    assume(applied.ok)
+    changes = diff(a, applied.tree)
+    # (Swapping two siblings is one move of either: both are as small.)
+    assert len(changes) <= 1 and all(isinstance(c, ch.Move) for c in changes)
+    assert apply(a, changes).tree == applied.tree
