@@ -5,17 +5,25 @@ Only this module knows the table layout; the services above it speak in engine T
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
 from sqlalchemy import Text, and_, func, insert, or_, select, type_coerce, update
 
 from ..models import ConceptRevision, Taxonomy, Version, db
-from ..taxonomy import NO_ALT, NO_TEXT, Concept, Status, Tree, build, empty_tree, label_key
+from ..taxonomy import (
+    NO_ALT,
+    NO_TEXT,
+    Concept,
+    Status,
+    Tree,
+    build,
+    empty_tree,
+    label_key,
+    paused_gc,
+)
 from ..taxonomy.formats import concept_record
 from .cache import BoundedCache
 
@@ -88,19 +96,6 @@ def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
         tree = build(concept_of(row) for row in rows)
     remember(taxonomy, version, tree)
     return tree
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Making 100,000 concepts would set off the cycle collector over and over; they hold
-    no reference cycles, so it waits until they are made."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:

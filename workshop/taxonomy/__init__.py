@@ -23,6 +23,7 @@ from .changes import (
 from .diff import DiffError, diff
 from .findings import Conflict, Finding, Severity, TreeError
 from .match import Matching, adopt_ids, match
+from .memory import paused_gc
 from .merge import MergeReport, Proposal, ProposalReport, merge
 from .model import NO_ALT, Concept, Status, Tree, empty_tree, make_concept
 from .text import NO_TEXT, label_key
@@ -68,6 +69,7 @@ __all__ = [
     "make_concept",
     "match",
     "merge",
+    "paused_gc",
     "seen_in_order",
     "to_json",
     "validate",

@@ -12,6 +12,7 @@ from .build import retired_concept
 from .changes import Add, Change, ChildPolicy, Merge, Move, Relabel, Retire, with_seen
 from .draft import Draft
 from .findings import Conflict, Finding, Severity
+from .memory import without_gc_pauses
 from .model import Concept, Tree
 from .validate import DEFAULT_POLICY, Policy, concept_findings
 
@@ -91,6 +92,7 @@ class Run:
         return result
 
 
+@without_gc_pauses
 def apply(
     tree: Tree, changes: Sequence[Change], base: Tree | None = None, policy: Policy = DEFAULT_POLICY
 ) -> Applied:

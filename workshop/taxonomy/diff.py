@@ -18,6 +18,7 @@ from .changes import (
     RetireSeen,
 )
 from .draft import Draft
+from .memory import without_gc_pauses
 from .model import Concept, Status, Tree
 
 
@@ -25,6 +26,7 @@ class DiffError(ValueError):
     """b cannot be reached from a with the five operations."""
 
 
+@without_gc_pauses
 def diff(a: Tree, b: Tree) -> list[Change]:
     """The changes that turn `a` into `b`, each recording what it saw in `a`.
 
@@ -55,10 +57,11 @@ def diff(a: Tree, b: Tree) -> list[Change]:
         for concept_id in targets:
             target = b.concepts[concept_id]
             current = draft.concepts.get(concept_id)
-            # Right after the sibling placed before it: positions in between belong to
-            # concepts that leave this parent later.
-            position = 0 if previous is None else draft.position(previous) + 1
-            previous = concept_id
+            after, previous = previous, concept_id
+            if current is None or (current is not target and concept_id not in staying):
+                # Right after the sibling placed before it: positions in between belong
+                # to concepts that leave this parent later.
+                position = 0 if after is None else draft.position(after) + 1
             if current is None:
                 emit(Add(concept_id, parent, position, target.labels, target.notes))
                 continue

@@ -7,42 +7,69 @@ first old value of everything a transaction touches, so a proposal can be rolled
 Positions are renumbered lazily: inserting at the front of 20,000 siblings must not rewrite
 20,000 concepts. A parent whose list shifted is marked stale; `get` answers a stale
 concept's true position from the list, and `freeze` renumbers each stale list once.
-Duplicate sibling labels are found through an index per parent, built on first use and kept
-up to date, so a change set is checked against its siblings without scanning them.
+
+Duplicate sibling labels are found through the tree's index per parent (built once per
+tree) and what this draft changed on top of it, so a change set is checked against its
+siblings without scanning them.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
 
-from .model import Concept, Tree, preorder
+from .model import Concept, LabelKey, Tree, preorder
 from .text import label_key
 
 _ABSENT = object()
-LabelKey = tuple[str, str]  # (language, normalised label)
+
+
+class SiblingLabels:
+    """One parent's active children by label: the tree's index and the draft's changes."""
+
+    def __init__(self, base: Mapping[LabelKey, tuple[str, ...]]) -> None:
+        self.base = base
+        self.added: dict[LabelKey, set[str]] = {}
+        self.removed: dict[LabelKey, set[str]] = {}
+
+    def ids(self, key: LabelKey) -> set[str]:
+        found = set(self.base.get(key, ()))
+        found -= self.removed.get(key, set())
+        return found | self.added.get(key, set())
+
+    def change(self, concept: Concept, add: bool) -> None:
+        for language, label in concept.labels.items():
+            key = (language, label_key(label))
+            in_base = concept.id in self.base.get(key, ())
+            if add:
+                self.removed.get(key, set()).discard(concept.id)
+                if not in_base:
+                    self.added.setdefault(key, set()).add(concept.id)
+            else:
+                self.added.get(key, set()).discard(concept.id)
+                if in_base:
+                    self.removed.setdefault(key, set()).add(concept.id)
 
 
 class Draft:
     def __init__(self, tree: Tree) -> None:
+        self.tree = tree
         self.concepts: dict[str, Concept] = dict(tree.concepts)
         self._children: dict[str | None, tuple[str, ...] | list[str]] = dict(tree.children)
         self._owned: set[str | None] = set()
         self._old_concepts: dict[str, object] | None = None
         self._old_children: dict[str | None, object] | None = None
         self._stale: set[str | None] = set()
-        self._labels: dict[str | None, dict[LabelKey, set[str]]] = {}
+        self._labels: dict[str | None, SiblingLabels] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, concept_id: str) -> Concept | None:
-        """The concept with its true position (see `concepts` for the stored one)."""
+        """The concept with its true position (`concepts` holds the stored one)."""
         concept = self.concepts.get(concept_id)
         if concept is not None and concept.active and concept.parent in self._stale:
-            return self._placed(concept)
+            index = self._index(self._children.get(concept.parent, ()), concept)
+            if index != concept.position:
+                return concept.placed(concept.parent, index)
         return concept
-
-    def _placed(self, concept: Concept) -> Concept:
-        index = self._index(self._children.get(concept.parent, ()), concept)
-        return concept if concept.position == index else replace(concept, position=index)
 
     @staticmethod
     def _index(siblings: tuple[str, ...] | list[str], concept: Concept) -> int:
@@ -55,33 +82,6 @@ class Draft:
         """The index of an active concept among its siblings."""
         concept = self.concepts[concept_id]
         return self._index(self._children.get(concept.parent, ()), concept)
-
-    def same_label(self, concept: Concept) -> list[tuple[str, str, str]]:
-        """(language, label, other id) for each active sibling sharing one of the concept's
-        labels, in a stable order."""
-        index = self._label_index(concept.parent)
-        found = []
-        for language, label in sorted(concept.labels.items()):
-            for other in sorted(index.get((language, label_key(label)), set()) - {concept.id}):
-                found.append((language, label, other))
-        return found
-
-    def _label_index(self, parent: str | None) -> dict[LabelKey, set[str]]:
-        index = self._labels.get(parent)
-        if index is None:
-            index = self._labels[parent] = {}
-            for concept_id in self._children.get(parent, ()):
-                self._index_labels(index, self.concepts[concept_id], add=True)
-        return index
-
-    @staticmethod
-    def _index_labels(index: dict[LabelKey, set[str]], concept: Concept, add: bool) -> None:
-        for language, label in concept.labels.items():
-            key = (language, label_key(label))
-            if add:
-                index.setdefault(key, set()).add(concept.id)
-            elif key in index:
-                index[key].discard(concept.id)
 
     def children(self, parent: str | None) -> tuple[str, ...] | list[str]:
         return self._children.get(parent, ())
@@ -99,23 +99,53 @@ class Draft:
         """Active descendants in pre-order."""
         return preorder(self.children, concept_id)
 
+    def same_label(self, concept: Concept) -> list[tuple[str, str, str]]:
+        """(language, label, other id) for each active sibling sharing one of the concept's
+        labels, in a stable order."""
+        index = self._label_index(concept.parent)
+        found = []
+        for language, label in sorted(concept.labels.items()):
+            for other in sorted(index.ids((language, label_key(label))) - {concept.id}):
+                found.append((language, label, other))
+        return found
+
+    def _label_index(self, parent: str | None) -> SiblingLabels:
+        """The tree's index of the parent, with what this draft changed replayed on it."""
+        index = self._labels.get(parent)
+        if index is None:
+            index = self._labels[parent] = SiblingLabels(self.tree.sibling_labels(parent))
+            for concept_id, concept in self.concepts.items():
+                old = self.tree.concepts.get(concept_id)
+                if concept is old:
+                    continue
+                if old is not None and old.active and old.parent == parent:
+                    index.change(old, add=False)
+                if concept.active and concept.parent == parent:
+                    index.change(concept, add=True)
+        return index
+
     # -- writing ---------------------------------------------------------------------------
     def put(self, concept: Concept) -> None:
         if self._old_concepts is not None and concept.id not in self._old_concepts:
             self._old_concepts[concept.id] = self.concepts.get(concept.id, _ABSENT)
-        old = self.concepts.get(concept.id)
-        if self._labels and (
-            old is None
-            or old.labels is not concept.labels
-            or not old.active
-            or not concept.active
-            or old.parent != concept.parent
-        ):
-            if old is not None and old.active and old.parent in self._labels:
-                self._index_labels(self._labels[old.parent], old, add=False)
-            if concept.active and concept.parent in self._labels:
-                self._index_labels(self._labels[concept.parent], concept, add=True)
+        self._reindex(self.concepts.get(concept.id), concept)
         self.concepts[concept.id] = concept
+
+    def _reindex(self, old: Concept | None, new: Concept | None) -> None:
+        """Keep the label indexes in step (most changes touch no label, parent or status:
+        those cost nothing here)."""
+        if not self._labels or (
+            old is not None
+            and new is not None
+            and old.labels is new.labels
+            and old.parent == new.parent
+            and old.status is new.status
+        ):
+            return
+        if old is not None and old.active and old.parent in self._labels:
+            self._labels[old.parent].change(old, add=False)
+        if new is not None and new.active and new.parent in self._labels:
+            self._labels[new.parent].change(new, add=True)
 
     def _own(self, parent: str | None) -> list[str]:
         if self._old_children is not None and parent not in self._old_children:
@@ -136,20 +166,18 @@ class Draft:
         siblings.insert(index, concept.id)
         if index < len(siblings) - 1:
             self._stale.add(parent)  # the later siblings shifted
-        self.put(replace(concept, parent=parent, position=index))
+        self.put(concept.placed(parent, index))
 
     def detach(self, concept_id: str) -> Concept:
-        """Take an active concept out of its sibling list; returns it as it was (with its
-        true position)."""
+        """Take an active concept out of its sibling list; returns it as it was, with its
+        true position. (The caller puts it back or retires it.)"""
         concept = self.concepts[concept_id]
         siblings = self._own(concept.parent)
         index = self._index(siblings, concept)
         del siblings[index]
         if index < len(siblings):
             self._stale.add(concept.parent)
-        if concept.parent in self._labels:
-            self._index_labels(self._labels[concept.parent], concept, add=False)
-        return concept if concept.position == index else replace(concept, position=index)
+        return concept if concept.position == index else concept.placed(concept.parent, index)
 
     # -- transactions ----------------------------------------------------------------------
     def begin(self) -> None:
@@ -159,12 +187,14 @@ class Draft:
     def rollback(self) -> None:
         assert self._old_concepts is not None and self._old_children is not None
         for concept_id, old in self._old_concepts.items():
+            now = self.concepts.get(concept_id)
             if old is _ABSENT:
+                self._reindex(now, None)
                 del self.concepts[concept_id]
             else:
                 assert isinstance(old, Concept)
+                self._reindex(now, old)
                 self.concepts[concept_id] = old
-        self._labels.clear()  # rebuilt on demand: cheaper than journalling the indexes
         for parent, old_children in self._old_children.items():
             self._owned.discard(parent)
             if old_children is _ABSENT:
@@ -182,7 +212,7 @@ class Draft:
             for index, concept_id in enumerate(self._children.get(parent, ())):
                 concept = self.concepts[concept_id]
                 if concept.position != index:
-                    self.put(replace(concept, position=index))
+                    self.put(concept.placed(parent, index))
         self._stale.clear()
         children = {parent: tuple(ids) for parent, ids in self._children.items() if ids}
         return Tree(concepts=dict(self.concepts), children=children)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from .apply import Outcome, Result, run_changes, seen_in_order
 from .changes import Change
 from .draft import Draft
+from .memory import without_gc_pauses
 from .model import Tree
 from .validate import DEFAULT_POLICY, Policy
 
@@ -46,6 +47,7 @@ class MergeReport:
         return [p.id for p in self.proposals if not p.accepted]
 
 
+@without_gc_pauses
 def merge(
     consensus: Tree, proposals: Sequence[Proposal], policy: Policy = DEFAULT_POLICY
 ) -> MergeReport:

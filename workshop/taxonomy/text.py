@@ -32,6 +32,8 @@ def clean_map(values: Mapping[str, str | None] | None) -> Mapping[str, str]:
 
 def label_key(label: str) -> str:
     """What two labels must share to count as the same: case, spacing and tatweel ignored."""
+    if label.isascii():  # NFC and tatweel cannot apply: skip them (half of all labels)
+        return " ".join(label.split()).casefold()
     text = unicodedata.normalize("NFC", label).replace(TATWEEL, "")
     return " ".join(text.split()).casefold()
 
