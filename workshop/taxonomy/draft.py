@@ -60,6 +60,8 @@ class Draft:
         self._old_children: dict[str | None, object] | None = None
         self._stale: set[str | None] = set()
         self._labels: dict[str | None, SiblingLabels] = {}
+        # Concepts put under, or taken from, each parent since the tree (a superset).
+        self._put_under: dict[str | None, set[str]] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, concept_id: str) -> Concept | None:
@@ -114,9 +116,9 @@ class Draft:
         index = self._labels.get(parent)
         if index is None:
             index = self._labels[parent] = SiblingLabels(self.tree.sibling_labels(parent))
-            for concept_id, concept in self.concepts.items():
-                old = self.tree.concepts.get(concept_id)
-                if concept is old:
+            for concept_id in sorted(self._put_under.get(parent, ())):
+                concept, old = self.concepts.get(concept_id), self.tree.concepts.get(concept_id)
+                if concept is old or concept is None:
                     continue
                 if old is not None and old.active and old.parent == parent:
                     index.change(old, add=False)
@@ -128,7 +130,11 @@ class Draft:
     def put(self, concept: Concept) -> None:
         if self._old_concepts is not None and concept.id not in self._old_concepts:
             self._old_concepts[concept.id] = self.concepts.get(concept.id, _ABSENT)
-        self._reindex(self.concepts.get(concept.id), concept)
+        old = self.concepts.get(concept.id)
+        if old is not None:
+            self._put_under.setdefault(old.parent, set()).add(concept.id)
+        self._put_under.setdefault(concept.parent, set()).add(concept.id)
+        self._reindex(old, concept)
         self.concepts[concept.id] = concept
 
     def _reindex(self, old: Concept | None, new: Concept | None) -> None:

@@ -154,11 +154,18 @@ class Tree:
         return [*reversed(self.ancestors(concept_id)), concept_id]
 
     def depth(self, concept_id: str) -> int:
-        """0 for a root."""
-        if concept_id not in self._depths:
-            parent = self.concepts[concept_id].parent
-            self._depths[concept_id] = 0 if parent is None else self.depth(parent) + 1
-        return self._depths[concept_id]
+        """0 for a root. (Walks up without recursion: a chain may be thousands deep.)"""
+        depths = self._depths
+        chain = []
+        current: str | None = concept_id
+        while current is not None and current not in depths:
+            chain.append(current)
+            current = self.concepts[current].parent
+        depth = -1 if current is None else depths[current]
+        for below in reversed(chain):
+            depth += 1
+            depths[below] = depth
+        return depths[concept_id]
 
     def sibling_labels(self, parent: str | None) -> Mapping[LabelKey, tuple[str, ...]]:
         """The active children of `parent` by (language, normalised label); computed once per

@@ -263,3 +263,46 @@ def test_retired_concepts_survive_every_format():
         assert again["old-grants"].status is Status.RETIRED
         assert again["old-grants"].replaced_by == "education"
         assert again == tree
+
+
+def chain(depth: int):
+    """A tree that is one chain `depth` concepts deep."""
+    from workshop.taxonomy import build, make_concept
+
+    return build(
+        make_concept(
+            f"c{i}", {"ar": f"مستوى {i}", "en": f"Level {i}"}, None, f"c{i - 1}" if i else None
+        )
+        for i in range(depth)
+    )
+
+
+def test_a_tree_deeper_than_orjson_nests_is_exported_as_json():
+    import sys
+
+    tree = chain(300)
+    data = json_format.export_bytes(tree, {"slug": "deep"}, {"number": 1})
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(5000)
+    try:
+        document = json.loads(data)
+    finally:
+        sys.setrecursionlimit(limit)
+    node, depth = document["concepts"][0], 1
+    while node["children"]:
+        node, depth = node["children"][0], depth + 1
+    assert depth == 300 and node["labels"]["ar"] == "مستوى 299"
+
+
+def test_a_chain_5000_deep_is_exported():
+    data = json_format.export_bytes(chain(5000), {"slug": "deep"}, {"number": 1})
+    assert data.count(b'"children":[') == 5000 and data.endswith(b',"retired":[]}')
+
+
+def test_the_streamed_export_is_byte_for_byte_the_nested_one():
+    from tests.unit.taxonomy.trees import services
+
+    tree = services()
+    meta = ({"slug": "gov", "name": {"ar": "الخدمات", "en": "Services"}}, {"number": 3})
+    nested = json_format.dumps(json_format.export_document(tree, *meta))
+    assert json_format._stream(tree, *meta) == nested

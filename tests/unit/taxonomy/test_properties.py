@@ -162,3 +162,12 @@ def test_one_move_is_diffed_as_at_most_one_move(data):
     # (Swapping two siblings is one move of either: both are as small.)
     assert len(changes) <= 1 and all(isinstance(c, ch.Move) for c in changes)
     assert apply(a, changes).tree == applied.tree
+
+
+@SETTINGS
+@given(st.data())
+def test_the_streamed_json_export_equals_the_nested_one(data):
+    tree = data.draw(trees())
+    meta = ({"slug": "t"}, {"number": 1})
+    nested = json_format.dumps(json_format.export_document(tree, *meta))
+    assert json_format._stream(tree, *meta) == nested

@@ -87,7 +87,7 @@ def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Importe
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> bytes:
     """A tree as a file of a known format, with the taxonomy's and version's metadata."""
     if fmt == "json":
-        return json_format.dumps(json_format.export_document(tree, taxonomy, version))
+        return json_format.export_bytes(tree, taxonomy, version)
     if fmt == "csv":
         return csv_format.write(tree)
     if fmt == "xlsx":

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Concept, Status, Tree, make_concept
+from ..model import Concept, Status, Tree, empty_tree, make_concept
 from . import FormatError, Imported, decode, finish, problem
 
 FORMAT = "workshop-taxonomy/1"
@@ -85,6 +85,53 @@ def _retired(concept: Concept) -> dict[str, Any]:
     if concept.related:
         node["related"] = concept.related
     return node
+
+
+# orjson refuses documents nested deeper than 255 levels, two per concept level: deeper
+# trees are written by `_stream`, which needs no recursion and gives the same bytes.
+NESTED_DEPTH_LIMIT = 120
+
+
+def export_bytes(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
+    """The export as JSON bytes, at any depth."""
+    deepest = max((tree.depth(c) for c in tree.children if c is not None), default=-1) + 1
+    if deepest < NESTED_DEPTH_LIMIT:
+        return dumps(export_document(tree, taxonomy, version))
+    return _stream(tree, taxonomy, version)
+
+
+def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
+    """The same bytes as dumps(export_document(...)), written node by node from a stack."""
+    document = export_document(empty_tree(), taxonomy, version)
+    head = orjson.dumps({k: document[k] for k in ("format", "taxonomy", "version")})
+    parts = [head[:-1], b',"concepts":[']
+    # The stack holds ids to open, or the closing bytes of a node whose children are done.
+    stack: list[str | bytes] = list(reversed(tree.roots))
+    first_at_level = [True]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bytes):
+            parts.append(item)
+            first_at_level.pop()
+            continue
+        concept = tree.concepts[item]
+        if not first_at_level[-1]:
+            parts.append(b",")
+        first_at_level[-1] = False
+        node = orjson.dumps({"id": item, "labels": concept.labels, "notes": concept.notes})
+        parts += [node[:-1], b',"children":[']
+        extra: dict[str, Any] = {}
+        if concept.alt_labels:
+            extra["alt_labels"] = concept.alt_labels
+        if concept.related:
+            extra["related"] = concept.related
+        closing = b"]" + (b"," + orjson.dumps(extra)[1:] if extra else b"}")
+        stack.append(closing)
+        first_at_level.append(True)
+        stack.extend(reversed(tree.children_of(item)))
+    retired = orjson.dumps({"retired": [_retired(c) for c in tree.retired()]})
+    parts += [b"],", retired[1:]]
+    return b"".join(parts)
 
 
 def concept_record(concept: Concept) -> dict[str, Any]:
