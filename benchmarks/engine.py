@@ -11,6 +11,7 @@ import argparse
 import gc
 import random
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -88,15 +89,15 @@ def rows(size: int, seed: int = 7) -> list[tuple[str, str | None, int, str, str]
 
 
 def timed(function: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    """Best of `repeat` runs, in milliseconds, and the last result."""
-    best, result = float("inf"), None
+    """Median of `repeat` runs (not the best), in milliseconds, and the last result."""
+    times, result = [], None
     for _ in range(repeat):
         result = None  # let the previous result go before the next run
         gc.collect()
         start = time.perf_counter()
         result = function()
-        best = min(best, (time.perf_counter() - start) * 1000)
-    return best, result
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
 
 
 def random_changes(tree: Tree, count: int, rng: random.Random, tag: str) -> list[ch.Change]:
@@ -178,7 +179,7 @@ def bench_diff(tree: Tree, rng: random.Random) -> None:
 
 def bench_export(tree: Tree, skos: bool) -> None:
     meta = ({"slug": "bench", "name": {"ar": "تصنيف", "en": "Bench"}}, {"number": 1})
-    export_ms, _ = timed(lambda: json_format.dumps(json_format.export_document(tree, *meta)))
+    export_ms, _ = timed(lambda: json_format.export_bytes(tree, *meta))
     nested = json_format.export_document(tree, *meta)  # the same structure, built beforehand
     baseline_ms, _ = timed(lambda: orjson.dumps(nested))
     report("export_json_ms", export_ms)

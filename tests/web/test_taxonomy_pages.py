@@ -171,3 +171,46 @@ def test_an_oversized_upload_gets_a_413_page(make_app, people, published):
         session["_user_id"] = str(people["coordinator"].id)
     response = upload(client, b"id,label_ar\n" + b"a,x\n" * 2000)
     assert response.status_code == 413 and "الملف كبير جدًا" in response.text
+
+
+def deep_chain(depth: int) -> bytes:
+    from workshop.taxonomy.formats import csv_format
+
+    return csv_format.write(
+        build(
+            make_concept(
+                f"c{i}", {"ar": f"مستوى {i}", "en": f"Level {i}"}, None, f"c{i - 1}" if i else None
+            )
+            for i in range(depth)
+        )
+    )
+
+
+def test_a_deep_concept_page_takes_a_few_queries_and_folds_its_path(coordinator):
+    from sqlalchemy import event
+
+    from tests.web.taxonomy_files import create_taxonomy
+
+    create_taxonomy(SYSTEM, "deep", "عميق", "Deep", deep_chain(60), "deep.csv")
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = coordinator.get("/taxonomies/deep/v/1/concepts/c59").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) < 12  # the ancestors are one recursive query, not 59
+    shown = re.findall(r"/taxonomies/deep/v/1/concepts/(c\d+)\"", page.split('class="path"')[1])
+    assert shown[:6] == ["c0", "c1", "c55", "c56", "c57", "c58"]
+    assert "53 مستوى آخر" in page
+
+
+def test_search_shows_paths_of_a_deep_tree(coordinator):
+    from tests.web.taxonomy_files import create_taxonomy
+
+    create_taxonomy(SYSTEM, "deep", "عميق", "Deep", deep_chain(60), "deep.csv")
+    page = coordinator.get("/taxonomies/deep/v/1/search?q=Level+59").text
+    assert "Level 58" in page or "مستوى 58" in page

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
 from ..storage.cache import BoundedCache
+from ..storage.revisions import PathStep
 from ..taxonomy import Change, Finding, Policy, Tree, diff, label_key, validate
 from . import formats
 from .errors import NotFound, ServiceError
@@ -62,7 +63,7 @@ def children(
 @dataclass(frozen=True)
 class Match:
     node: ConceptRevision
-    path: list[ConceptRevision]
+    path: list[PathStep]
 
 
 def search(
@@ -75,22 +76,18 @@ def search(
         return at, []
     number = at.version.number
     found = store.search_rows(at.taxonomy, number, needle, SEARCH_LIMIT)
-    known = {r.concept_id: r for r in found}
-    wanted = {r.parent for r in found if r.parent}
-    while wanted - known.keys():  # one query per level of ancestors, not per match
-        fetched = store.rows_by_id(at.taxonomy, number, wanted - known.keys())
-        if not fetched:
-            break
-        known.update(fetched)
-        wanted = {r.parent for r in fetched.values() if r.parent}
-    matches = []
-    for row in found:
-        path, parent = [], row.parent
-        while parent is not None and parent in known:
-            path.append(known[parent])
-            parent = known[parent].parent
-        matches.append(Match(row, list(reversed(path))))
+    known = store.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
+    matches = [Match(row, path_above(row, known)) for row in found]
     return at, matches
+
+
+def path_above(row: ConceptRevision, known: dict[str, PathStep]) -> list[PathStep]:
+    """The concepts from the root down to the row's parent."""
+    path, parent = [], row.parent
+    while parent is not None and parent in known:
+        path.append(known[parent])
+        parent = known[parent].parent
+    return list(reversed(path))
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,7 @@ class Revision:
 class ConceptView:
     at: VersionRef
     row: ConceptRevision
-    path: list[ConceptRevision]
+    path: list[PathStep]
     children: list[Node]
     replaced_by: ConceptRevision | None
     history: list[Revision] = field(default_factory=list)
@@ -124,14 +121,7 @@ def concept(actor: Actor | None, slug: str, ref: str | int, concept_id: str) -> 
                 )
             )
         )
-    path: list[ConceptRevision] = []
-    parent = found.parent
-    while parent is not None:
-        above = store.rows_by_id(at.taxonomy, number, [parent]).get(parent)
-        if above is None:
-            break
-        path.insert(0, above)
-        parent = above.parent
+    path = path_above(found, store.with_ancestors(at.taxonomy, number, [concept_id]))
     replaced = (
         store.rows_by_id(at.taxonomy, number, [found.replaced_by]).get(found.replaced_by)
         if found.replaced_by
