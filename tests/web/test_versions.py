@@ -255,3 +255,41 @@ def test_equal_content_from_the_same_version_gives_the_same_hash(app):
     assert (twin_1.content_hash, twin_2.content_hash) == (first.content_hash, second.content_hash)
     assert first.content_hash != second.content_hash
     assert len(second.content_hash) == 64
+
+
+def test_an_insert_among_many_siblings_writes_one_row(app):
+    from workshop.taxonomy import Move, build, make_concept
+    from workshop.taxonomy import changes as ch
+    from workshop.taxonomy.formats import csv_format
+
+    flat = build(
+        [
+            make_concept("all", {"ar": "الكل", "en": "All"}),
+            *(
+                make_concept(f"s{i}", {"ar": f"خدمة {i}", "en": f"Service {i}"}, None, "all", i)
+                for i in range(500)
+            ),
+        ]
+    )
+    create_taxonomy(SYSTEM, "flat", "أ", "A", csv_format.write(flat), "flat.csv")
+    taxonomy = taxonomies.get_taxonomy("flat")
+    front = ch.add("front", "all", 0, {"ar": "أول", "en": "First"})
+    added = versions.publish_changes(SYSTEM, taxonomy, [front], versions.Provenance())
+    moved = versions.publish_changes(
+        SYSTEM, taxonomy, [Move("s250", "all", 3)], versions.Provenance()
+    )
+    assert (added.rows_written, moved.rows_written) == (1, 1)
+    store.trees.clear()  # read back from the rows, not from the tree kept at publishing
+    tree = browsing.tree(SYSTEM, "flat", 3)[1]
+    assert tree.children_of("all")[:5] == ("front", "s0", "s1", "s250", "s2")
+    assert [tree[c].position for c in tree.children_of("all")] == list(range(501))
+    _at, nodes = browsing.children(SYSTEM, "flat", 3, "all")
+    assert [n.id for n in nodes[:5]] == ["front", "s0", "s1", "s250", "s2"]
+    assert browsing.tree(SYSTEM, "flat", 1)[1] == flat
+
+
+def test_the_order_key_of_a_published_row_cannot_change(app):
+    publish_two()
+    with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
+        db.session.execute(text("UPDATE concept_revision SET order_key = order_key + 1"))
+    db.session.rollback()

@@ -119,7 +119,9 @@ class ConceptRevision(db.Model):  # type: ignore[name-defined]
     valid_from: Mapped[int] = mapped_column(Integer)
     valid_to: Mapped[int | None] = mapped_column(Integer)
     parent: Mapped[str | None] = mapped_column(String(ID_LENGTH))
-    position: Mapped[int] = mapped_column(Integer)
+    # Siblings sort by order_key; keys leave gaps, so placing one concept among 20,000
+    # siblings writes a row for that concept only (storage.order_keys).
+    order_key: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     status: Mapped[str] = mapped_column(String(10))
     replaced_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     label_ar: Mapped[str | None] = mapped_column(Text)

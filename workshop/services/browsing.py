@@ -135,6 +135,13 @@ def concept(actor: Actor | None, slug: str, ref: str | int, concept_id: str) -> 
     return ConceptView(at, found, path, kids, replaced, history)
 
 
+def position(view: ConceptView) -> int | None:
+    """The concept's index among its siblings (None when retired)."""
+    if view.row.status != "active":
+        return None
+    return store.sibling_rank(view.at.taxonomy, view.at.version.number, view.row)
+
+
 def tree(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef, Tree]:
     at = version_ref(actor, slug, ref)
     return at, store.read_tree(at.taxonomy, at.version)

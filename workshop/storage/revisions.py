@@ -27,6 +27,7 @@ from ..taxonomy import (
     paused_gc,
 )
 from ..taxonomy.formats import concept_record
+from . import order_keys
 from .cache import BoundedCache
 
 Progress = Callable[[int], None]
@@ -50,7 +51,7 @@ COLUMNS = (
     type_coerce(ConceptRevision.labels, Text),
     type_coerce(ConceptRevision.notes, Text),
     ConceptRevision.parent,
-    ConceptRevision.position,
+    ConceptRevision.order_key,
     ConceptRevision.status,
     ConceptRevision.replaced_by,
     type_coerce(ConceptRevision.related, Text),
@@ -62,9 +63,10 @@ _EMPTY_JSON = ("{}", "[]", None)
 STATUSES = {status.value: status for status in Status}
 
 
-def concept_of(row: Sequence[Any]) -> Concept:
-    """A stored row as an engine Concept (the text was cleaned before it was stored)."""
-    concept_id, labels, notes, parent, position, status, replaced_by, related, alt = row
+def concept_of(row: Sequence[Any], position: int) -> Concept:
+    """A stored row as an engine Concept at `position` among its siblings (the text was
+    cleaned before it was stored)."""
+    concept_id, labels, notes, parent, _key, status, replaced_by, related, alt = row
     return Concept(
         concept_id,
         _json(labels),
@@ -89,15 +91,30 @@ def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
     cached = trees.get(version_key(taxonomy, version))
     if cached is not None:
         return cached
-    rows = db.session.connection().execute(  # a Core result: no ORM bookkeeping per row
+    result = db.session.connection().execute(  # a Core result: no ORM bookkeeping per row
         select(*COLUMNS).where(
             ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
         )
     )
     with paused_gc():
-        tree = build(concept_of(row) for row in rows)
+        rows = list(result)
+        placed = zip(rows, ranks(rows), strict=True)
+        tree = build(concept_of(row, position) for row, position in placed)
     remember(taxonomy, version, tree)
     return tree
+
+
+def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Each row's index among its siblings, from the order keys (column 4; parent is 3)."""
+    siblings: dict[str | None, list[tuple[int, int]]] = {}
+    for n, row in enumerate(rows):
+        siblings.setdefault(row[3], []).append((row[4], n))
+    result = [0] * len(rows)
+    for members in siblings.values():
+        members.sort()
+        for rank, (_key, n) in enumerate(members):
+            result[n] = rank
+    return result
 
 
 def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:
@@ -110,7 +127,7 @@ def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
     trees.put(version_key(taxonomy, version), tree)
 
 
-def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
+def row_of(taxonomy_id: int, number: int, concept: Concept, order_key: int) -> dict[str, Any]:
     search = " \n ".join(
         label_key(text)
         for text in (*concept.labels.values(), *(a for v in concept.alt_labels.values() for a in v))
@@ -121,7 +138,7 @@ def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
         "valid_from": number,
         "valid_to": None,
         "parent": concept.parent,
-        "position": concept.position,
+        "order_key": order_key,
         "status": concept.status.value,
         "replaced_by": concept.replaced_by,
         "label_ar": concept.labels.get("ar"),
@@ -134,30 +151,65 @@ def row_of(taxonomy_id: int, number: int, concept: Concept) -> dict[str, Any]:
     }
 
 
-def changed_concepts(before: Tree, after: Tree) -> tuple[list[str], list[Concept]]:
-    """Ids whose current row must be closed, and the concepts that need a new row.
-    (Trees made by apply() share unchanged concept objects: `is` settles most of them.)"""
-    old_concepts, new_concepts = before.concepts, after.concepts
-    to_close = [
-        c
-        for c, old in old_concepts.items()
-        if (new := new_concepts.get(c)) is not old and new != old
-    ]
-    to_write = [
-        new
-        for c, new in new_concepts.items()
-        if (old := old_concepts.get(c)) is not new and old != new
-    ]
-    return to_close, to_write
+def changed_concepts(before: Tree, after: Tree) -> tuple[set[str], set[str | None]]:
+    """The ids whose content (anything but their position) changed or that are new, and
+    the parents whose list of children changed. (Trees made by apply() share unchanged
+    concept objects: `is` settles most of them.)"""
+    old_concepts = before.concepts
+    changed: set[str] = set()
+    parents: set[str | None] = set()
+    for concept_id, new in after.concepts.items():
+        old = old_concepts.get(concept_id)
+        if old is new or old == new:
+            continue
+        if old is not None:
+            parents.add(old.parent)
+            if old.placed(old.parent, new.position) == new:
+                continue  # only its position moved: its parent's order says the rest
+        changed.add(concept_id)
+        parents.add(new.parent)
+    return changed, {p for p in parents if before.children_of(p) != after.children_of(p)}
 
 
-def content_hash(previous: str, closed: Sequence[str], written: Sequence[Concept]) -> str:
+def current_keys(
+    taxonomy: Taxonomy, parents: set[str | None], ids: Iterable[str]
+) -> dict[str, int]:
+    """The order keys in the latest version of the children of `parents` and of `ids`."""
+    named = sorted(p for p in parents if p is not None)
+    conditions = [
+        ConceptRevision.parent.in_(named[i : i + CHUNK]) for i in range(0, len(named), CHUNK)
+    ]
+    if None in parents:
+        conditions.append(ConceptRevision.parent.is_(None))
+    wanted = sorted(ids)
+    conditions += [
+        ConceptRevision.concept_id.in_(wanted[i : i + CHUNK]) for i in range(0, len(wanted), CHUNK)
+    ]
+    keys: dict[str, int] = {}
+    for condition in conditions:
+        rows = db.session.execute(
+            select(ConceptRevision.concept_id, ConceptRevision.order_key).where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                ConceptRevision.valid_to.is_(None),
+                condition,
+            )
+        )
+        keys.update({concept_id: key for concept_id, key in rows})
+    return keys
+
+
+def content_hash(
+    previous: str, closed: Sequence[str], written: Sequence[tuple[Concept, int]]
+) -> str:
     """SHA-256 chained over the versions: the previous version's hash and exactly what this
-    version changed. It depends on nothing else, so it identifies the content; it costs
-    what the change costs, not what the whole tree costs."""
+    version changed (each written concept with its order key). It depends on nothing else,
+    so it identifies the content; it costs what the change costs, not the whole tree."""
     change = {
         "closed": sorted(closed),
-        "written": sorted((concept_record(c) for c in written), key=lambda r: str(r["id"])),
+        "written": sorted(
+            ({**concept_record(c), "order_key": key} for c, key in written),
+            key=lambda r: str(r["id"]),
+        ),
     }
     digest = hashlib.sha256(previous.encode())
     digest.update(orjson.dumps(change, option=orjson.OPT_SORT_KEYS))
@@ -173,8 +225,21 @@ def write_version(
     progress: Progress | None = None,
 ) -> tuple[int, str]:
     """Close the rows of changed concepts and add their new rows; returns the rows written
-    and the content hash. The caller owns the transaction."""
-    to_close, to_write = changed_concepts(before, after)
+    and the content hash. A concept gets a row when its content changed or when its order
+    key had to change; siblings that merely shifted keep their rows. The caller owns the
+    transaction."""
+    changed, parents = changed_concepts(before, after)
+    old_keys = current_keys(taxonomy, parents, changed)
+    keys: dict[str, int] = {}
+    for parent in parents:
+        was_here = {c: old_keys[c] for c in before.children_of(parent) if c in old_keys}
+        keys.update(order_keys.assign(after.children_of(parent), was_here))
+    rekeyed = {c for c, key in keys.items() if old_keys.get(c) != key}
+    written = [
+        (after.concepts[c], keys.get(c, old_keys.get(c, 0)) if after.concepts[c].active else 0)
+        for c in sorted(changed | rekeyed)
+    ]
+    to_close = [concept.id for concept, _key in written if concept.id in before.concepts]
     for start in range(0, len(to_close), CHUNK):
         db.session.execute(
             update(ConceptRevision)
@@ -185,12 +250,14 @@ def write_version(
             )
             .values(valid_to=number)
         )
-    for start in range(0, len(to_write), CHUNK):
-        chunk = to_write[start : start + CHUNK]
-        db.session.execute(insert(ConceptRevision), [row_of(taxonomy.id, number, c) for c in chunk])
+    for start in range(0, len(written), CHUNK):
+        chunk = written[start : start + CHUNK]
+        db.session.execute(
+            insert(ConceptRevision), [row_of(taxonomy.id, number, c, key) for c, key in chunk]
+        )
         if progress is not None:
             progress(len(chunk))
-    return len(to_write), content_hash(previous_hash, to_close, to_write)
+    return len(written), content_hash(previous_hash, to_close, written)
 
 
 def latest(taxonomy: Taxonomy) -> Version | None:
@@ -217,7 +284,7 @@ def children_rows(taxonomy: Taxonomy, number: int, parent: str | None) -> list[C
                 ConceptRevision.status == Status.ACTIVE.value,
                 visible_at(number),
             )
-            .order_by(ConceptRevision.position)
+            .order_by(ConceptRevision.order_key)
         )
     )
 
@@ -305,6 +372,27 @@ def with_ancestors(taxonomy: Taxonomy, number: int, ids: Iterable[str]) -> dict[
         concept_id: PathStep(concept_id, parent, _json(labels))
         for concept_id, parent, labels in rows
     }
+
+
+def sibling_rank(taxonomy: Taxonomy, number: int, row: ConceptRevision) -> int:
+    """The row's index among its active siblings at version `number` (one counting query)."""
+    same_parent = (
+        ConceptRevision.parent.is_(None)
+        if row.parent is None
+        else ConceptRevision.parent == row.parent
+    )
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                ConceptRevision.taxonomy_id == taxonomy.id,
+                same_parent,
+                ConceptRevision.status == Status.ACTIVE.value,
+                ConceptRevision.order_key < row.order_key,
+                visible_at(number),
+            )
+        )
+        or 0
+    )
 
 
 def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> list[ConceptRevision]:

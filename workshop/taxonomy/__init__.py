@@ -26,6 +26,7 @@ from .match import Matching, adopt_ids, match
 from .memory import paused_gc
 from .merge import MergeReport, Proposal, ProposalReport, merge
 from .model import NO_ALT, Concept, Status, Tree, empty_tree, make_concept
+from .sequences import longest_increasing
 from .text import NO_TEXT, label_key
 from .validate import DEFAULT_POLICY, Policy, validate
 
@@ -66,6 +67,7 @@ __all__ = [
     "empty_tree",
     "from_json",
     "label_key",
+    "longest_increasing",
     "make_concept",
     "match",
     "merge",

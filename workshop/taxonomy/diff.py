@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 
 from .apply import LENIENT, Result, apply_one
@@ -20,6 +19,7 @@ from .changes import (
 from .draft import Draft
 from .memory import without_gc_pauses
 from .model import Concept, Status, Tree
+from .sequences import longest_increasing
 
 
 class DiffError(ValueError):
@@ -109,27 +109,9 @@ def diff(a: Tree, b: Tree) -> list[Change]:
 
 
 def _in_order(targets: tuple[str, ...], current: Sequence[str]) -> set[str]:
-    """The largest set of `targets` already among `current` in the same relative order
-    (a longest increasing subsequence of their current indices, in O(n log n))."""
+    """The largest set of `targets` already among `current` in the same relative order."""
     where = {concept_id: index for index, concept_id in enumerate(current)}
-    candidates = [(where[c], c) for c in targets if c in where]
-    tails: list[int] = []  # tails[k]: smallest end index of an increasing run of length k+1
-    tail_at: list[int] = []  # the candidate ending that run
-    before: list[int] = [-1] * len(candidates)
-    for n, (index, _c) in enumerate(candidates):
-        k = bisect_left(tails, index)
-        if k == len(tails):
-            tails.append(index)
-            tail_at.append(n)
-        else:
-            tails[k], tail_at[k] = index, n
-        before[n] = tail_at[k - 1] if k else -1
-    keep: set[str] = set()
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        keep.add(candidates[n][1])
-        n = before[n]
-    return keep
+    return longest_increasing([(where[c], c) for c in targets if c in where])
 
 
 def _replaced_first(leaving: list[str], b: Tree) -> list[str]:

@@ -140,7 +140,7 @@ def concept(slug: str, concept_id: str) -> ResponseReturnValue:
             "alt_labels": row.alt_labels,
             "status": row.status,
             "parent": row.parent,
-            "position": row.position,
+            "position": browsing.position(view),
             "replaced_by": row.replaced_by,
             "related": row.related,
             "path": [p.concept_id for p in view.path],
@@ -152,7 +152,6 @@ def concept(slug: str, concept_id: str) -> ResponseReturnValue:
                     "labels": r.row.labels,
                     "notes": r.row.notes,
                     "parent": r.row.parent,
-                    "position": r.row.position,
                     "status": r.row.status,
                     "replaced_by": r.row.replaced_by,
                 }
