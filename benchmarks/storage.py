@@ -139,7 +139,7 @@ def run(app: Any, args: argparse.Namespace) -> None:
     report("read_version_ms", median_ms(cold(lambda: browsing.tree(SYSTEM, "bench", 1)), 3))
     taxonomy = taxonomies.get_taxonomy("bench")
     raw = sa.text(
-        "SELECT concept_id, parent, position, status, labels, notes "
+        "SELECT concept_id, parent, order_key, status, labels, notes "
         "FROM concept_revision WHERE taxonomy_id = :t AND valid_from <= 1 "
         "AND (valid_to IS NULL OR valid_to > 1)"
     )
