@@ -214,3 +214,55 @@ def test_search_shows_paths_of_a_deep_tree(coordinator):
     create_taxonomy(SYSTEM, "deep", "عميق", "Deep", deep_chain(60), "deep.csv")
     page = coordinator.get("/taxonomies/deep/v/1/search?q=Level+59").text
     assert "Level 58" in page or "مستوى 58" in page
+
+
+def flat_file(count: int) -> bytes:
+    from workshop.taxonomy.formats import csv_format
+
+    return csv_format.write(
+        build(
+            [
+                make_concept("all", {"ar": "كل الخدمات", "en": "All services"}),
+                *(
+                    make_concept(f"s{i}", {"ar": f"خدمة {i}", "en": f"Service {i}"}, None, "all", i)
+                    for i in range(count)
+                ),
+            ]
+        )
+    )
+
+
+def test_a_category_of_hundreds_opens_a_page_at_a_time(coordinator):
+    from tests.web.taxonomy_files import create_taxonomy
+
+    create_taxonomy(SYSTEM, "flat", "مسطح", "Flat", flat_file(450), "flat.csv")
+    shown = []
+    url = "/taxonomies/flat/v/1/children?parent=all&level=2"
+    while url:
+        fragment = coordinator.get(url, headers=HTMX).text
+        assert "<html" not in fragment
+        shown += re.findall(r'data-concept="(s\d+)"', fragment)
+        more = re.search(r'hx-get="([^"]+offset=\d+)"', fragment)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    assert shown == [f"s{i}" for i in range(450)]
+    first = coordinator.get("/taxonomies/flat/v/1/children?parent=all&level=2", headers=HTMX)
+    assert "عرض المزيد (200 من 450)" in first.text
+
+
+def test_the_concept_page_and_the_api_page_through_children(coordinator):
+    from tests.web.taxonomy_files import create_taxonomy
+
+    create_taxonomy(SYSTEM, "flat", "مسطح", "Flat", flat_file(450), "flat.csv")
+    page = coordinator.get("/taxonomies/flat/v/1/concepts/all").text
+    assert page.count("/taxonomies/flat/v/1/concepts/s") == 200
+    assert "offset=200" in page
+    last = coordinator.get("/taxonomies/flat/v/1/concepts/all?offset=400").text
+    assert last.count("/taxonomies/flat/v/1/concepts/s") == 50 and "offset=600" not in last
+    api = coordinator.get("/api/v1/taxonomies/flat/concepts/all?offset=440&limit=100").json
+    assert api["children"] == [f"s{i}" for i in range(440, 450)]
+    assert (api["children_total"], api["children_offset"]) == (450, 440)
+
+
+def test_a_huge_offset_is_an_empty_page_not_an_error(coordinator):
+    response = coordinator.get(f"/taxonomies/gov/v/2/children?parent=health&offset={2**70}")
+    assert response.status_code == 200

@@ -86,7 +86,7 @@ def test_the_history_of_a_concept(app):
 
 def test_children_and_search_at_a_version(app):
     publish_two()
-    _at, roots = browsing.children(SYSTEM, "gov", 1, None)
+    roots = browsing.children(SYSTEM, "gov", 1, None).nodes
     assert [(n.id, n.child_count) for n in roots] == [
         ("health", 3),
         ("education", 1),
@@ -283,7 +283,7 @@ def test_an_insert_among_many_siblings_writes_one_row(app):
     tree = browsing.tree(SYSTEM, "flat", 3)[1]
     assert tree.children_of("all")[:5] == ("front", "s0", "s1", "s250", "s2")
     assert [tree[c].position for c in tree.children_of("all")] == list(range(501))
-    _at, nodes = browsing.children(SYSTEM, "flat", 3, "all")
+    nodes = browsing.children(SYSTEM, "flat", 3, "all").nodes
     assert [n.id for n in nodes[:5]] == ["front", "s0", "s1", "s250", "s2"]
     assert browsing.tree(SYSTEM, "flat", 1)[1] == flat
 

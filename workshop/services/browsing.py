@@ -19,6 +19,8 @@ from .permissions import Actor, Permission, require
 from .taxonomies import get_taxonomy, get_version
 
 SEARCH_LIMIT = 50
+PAGE = 200  # children shown at a time: 20,000 at once made a 7.9 MB page
+MAX_PAGE = 1000
 CACHED_EXPORTS = 16
 exports: BoundedCache[formats.Export] = BoundedCache(CACHED_EXPORTS)
 
@@ -50,14 +52,43 @@ def version_ref(actor: Actor | None, slug: str, ref: str | int) -> VersionRef:
     return VersionRef(taxonomy, get_version(taxonomy, ref))
 
 
+@dataclass(frozen=True)
+class Level:
+    """One page of a parent's children: a category may hold thousands of services."""
+
+    at: VersionRef
+    parent: str | None
+    nodes: list[Node]
+    offset: int
+    total: int
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + len(self.nodes)
+        return following if following < self.total else None
+
+
 def children(
-    actor: Actor | None, slug: str, ref: str | int, parent: str | None
-) -> tuple[VersionRef, list[Node]]:
-    """One level of the tree (the roots for parent None), with each node's child count."""
+    actor: Actor | None,
+    slug: str,
+    ref: str | int,
+    parent: str | None,
+    offset: int = 0,
+    limit: int = PAGE,
+) -> Level:
+    """A page of one level of the tree (the roots for parent None), with each node's child
+    count and the level's total."""
     at = version_ref(actor, slug, ref)
-    rows = store.children_rows(at.taxonomy, at.version.number, parent)
-    counts = store.child_counts(at.taxonomy, at.version.number, [r.concept_id for r in rows])
-    return at, [Node(r, counts.get(r.concept_id, 0)) for r in rows]
+    number = at.version.number
+    offset, limit = max(0, min(offset, 10**9)), max(1, min(limit, MAX_PAGE))
+    rows = store.children_rows(at.taxonomy, number, parent, offset, limit)
+    counts = store.child_counts(at.taxonomy, number, [r.concept_id for r in rows])
+    nodes = [Node(r, counts.get(r.concept_id, 0)) for r in rows]
+    if offset == 0 and len(rows) < limit:
+        total = len(rows)  # the whole level fitted: no count needed
+    else:
+        total = store.child_total(at.taxonomy, number, parent)
+    return Level(at, parent, nodes, offset, total)
 
 
 @dataclass(frozen=True)
@@ -101,13 +132,21 @@ class ConceptView:
     at: VersionRef
     row: ConceptRevision
     path: list[PathStep]
-    children: list[Node]
+    children: Level
     replaced_by: ConceptRevision | None
     history: list[Revision] = field(default_factory=list)
 
 
-def concept(actor: Actor | None, slug: str, ref: str | int, concept_id: str) -> ConceptView:
-    """A concept at a version: labels, notes, path, children, replacement and history."""
+def concept(
+    actor: Actor | None,
+    slug: str,
+    ref: str | int,
+    concept_id: str,
+    offset: int = 0,
+    limit: int = PAGE,
+) -> ConceptView:
+    """A concept at a version: labels, notes, path, a page of its children, replacement
+    and history."""
     at = version_ref(actor, slug, ref)
     number = at.version.number
     found = store.rows_by_id(at.taxonomy, number, [concept_id]).get(concept_id)
@@ -127,7 +166,7 @@ def concept(actor: Actor | None, slug: str, ref: str | int, concept_id: str) -> 
         if found.replaced_by
         else None
     )
-    _at, kids = children(actor, slug, number, concept_id)
+    kids = children(actor, slug, number, concept_id, offset, limit)
     history = [
         Revision(r, r.valid_to - 1 if r.valid_to is not None else None)
         for r in store.history_rows(at.taxonomy, concept_id)

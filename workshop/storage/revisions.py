@@ -271,21 +271,36 @@ def latest_tree(taxonomy: Taxonomy) -> Tree:
     return read_tree(taxonomy, version) if version is not None else empty_tree()
 
 
-def children_rows(taxonomy: Taxonomy, number: int, parent: str | None) -> list[ConceptRevision]:
-    condition = (
+def _children_of(taxonomy: Taxonomy, number: int, parent: str | None) -> Any:
+    same_parent = (
         ConceptRevision.parent.is_(None) if parent is None else ConceptRevision.parent == parent
     )
+    return and_(
+        ConceptRevision.taxonomy_id == taxonomy.id,
+        same_parent,
+        ConceptRevision.status == Status.ACTIVE.value,
+        visible_at(number),
+    )
+
+
+def children_rows(
+    taxonomy: Taxonomy, number: int, parent: str | None, offset: int = 0, limit: int | None = None
+) -> list[ConceptRevision]:
+    """One page of a parent's active children (the roots for None), in order."""
     return list(
         db.session.scalars(
             select(ConceptRevision)
-            .where(
-                ConceptRevision.taxonomy_id == taxonomy.id,
-                condition,
-                ConceptRevision.status == Status.ACTIVE.value,
-                visible_at(number),
-            )
+            .where(_children_of(taxonomy, number, parent))
             .order_by(ConceptRevision.order_key)
+            .offset(offset)
+            .limit(limit)
         )
+    )
+
+
+def child_total(taxonomy: Taxonomy, number: int, parent: str | None) -> int:
+    return (
+        db.session.scalar(select(func.count()).where(_children_of(taxonomy, number, parent))) or 0
     )
 
 

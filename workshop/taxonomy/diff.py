@@ -58,23 +58,23 @@ def diff(a: Tree, b: Tree) -> list[Change]:
             target = b.concepts[concept_id]
             current = draft.concepts.get(concept_id)
             after, previous = previous, concept_id
-            if current is None or (current is not target and concept_id not in staying):
+            if current is None or concept_id not in staying:
                 # Right after the sibling placed before it: positions in between belong
                 # to concepts that leave this parent later.
                 position = 0 if after is None else draft.position(after) + 1
             if current is None:
                 emit(Add(concept_id, parent, position, target.labels, target.notes))
                 continue
-            if current is target:
-                continue  # the same object: nothing changed (common when b came from a)
-            if not current.active:
-                raise DiffError(
-                    f"{concept_id} is retired in the first tree and active in the "
-                    "second; a retired concept cannot be reinstated"
-                )
-            relabelled = _relabel(current, target)
-            if relabelled is not None:
-                emit(relabelled)
+            if current is not target:  # the same object: its content is unchanged
+                if not current.active:
+                    raise DiffError(
+                        f"{concept_id} is retired in the first tree and active in the "
+                        "second; a retired concept cannot be reinstated"
+                    )
+                relabelled = _relabel(current, target)
+                if relabelled is not None:
+                    emit(relabelled)
+            # (Its order may still have changed: a sibling may have moved around it.)
             if concept_id not in staying:
                 now = draft.position(concept_id)
                 if current.parent == parent and now < position:

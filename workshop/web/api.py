@@ -129,7 +129,14 @@ def version_diff(slug: str, a: str, b: str) -> ResponseReturnValue:
 
 @bp.get("/taxonomies/<slug>/concepts/<path:concept_id>")
 def concept(slug: str, concept_id: str) -> ResponseReturnValue:
-    view = browsing.concept(g.actor, slug, request.args.get("version", "latest"), concept_id)
+    view = browsing.concept(
+        g.actor,
+        slug,
+        request.args.get("version", "latest"),
+        concept_id,
+        request.args.get("offset", 0, type=int),
+        request.args.get("limit", browsing.PAGE, type=int),
+    )
     row = view.row
     return jsonify(
         {
@@ -144,7 +151,9 @@ def concept(slug: str, concept_id: str) -> ResponseReturnValue:
             "replaced_by": row.replaced_by,
             "related": row.related,
             "path": [p.concept_id for p in view.path],
-            "children": [n.id for n in view.children],
+            "children": [n.id for n in view.children.nodes],
+            "children_total": view.children.total,
+            "children_offset": view.children.offset,
             "history": [
                 {
                     "from_version": r.row.valid_from,

@@ -36,9 +36,15 @@ def versions(slug: str) -> ResponseReturnValue:
 @login_required
 def browse(slug: str, ref: str) -> ResponseReturnValue:
     """The tree browser: the roots; children load on demand."""
-    at, nodes = browsing.children(current_user, slug, ref, None)
+    listing = browsing.children(
+        current_user, slug, ref, None, request.args.get("offset", 0, type=int)
+    )
     return render(
-        "taxonomy/browse.html", "taxonomy/_tree_level.html", version_ref=at, nodes=nodes, level=1
+        "taxonomy/browse.html",
+        "taxonomy/_tree_level.html",
+        version_ref=listing.at,
+        listing=listing,
+        level=1,
     )
 
 
@@ -48,12 +54,13 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
     """One level below `parent`, as tree items (the whole browser for a normal request)."""
     parent = request.args.get("parent") or None
     level = request.args.get("level", 2, type=int)
-    at, nodes = browsing.children(current_user, slug, ref, parent)
+    offset = request.args.get("offset", 0, type=int)
+    listing = browsing.children(current_user, slug, ref, parent, offset)
     return render(
         "taxonomy/browse.html",
         "taxonomy/_tree_level.html",
-        version_ref=at,
-        nodes=nodes,
+        version_ref=listing.at,
+        listing=listing,
         level=max(1, min(level, 50)),
     )
 
@@ -62,7 +69,8 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
 @login_required
 def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
     """A concept: labels, notes, path, children, replacement and history."""
-    view = browsing.concept(current_user, slug, ref, concept_id)
+    offset = request.args.get("offset", 0, type=int)
+    view = browsing.concept(current_user, slug, ref, concept_id, offset)
     return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, version_ref=view.at)
 
 

@@ -171,3 +171,13 @@ def test_a_reversed_sibling_list_moves_all_but_one():
     changes = diff(a, b)
     assert sum(isinstance(c, Move) for c in changes) == 5
     assert apply(a, changes).tree == b
+
+
+def test_a_sibling_that_kept_its_index_while_others_moved_around_it_is_still_placed():
+    from workshop.taxonomy import Move, apply, build, diff, make_concept
+    from workshop.taxonomy import changes as ch
+
+    a = build(make_concept(c, {"en": c.upper()}, None, None, i) for i, c in enumerate("abcd"))
+    b = apply(a, [ch.add("n", None, 0, {"en": "N"}), Move("a", None, 2)]).tree
+    assert b.roots == ("n", "b", "a", "c", "d") and b["b"] is a["b"]  # b kept index 1
+    assert apply(a, diff(a, b)).tree == b
