@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config
-from .extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+from .extensions import babel, compress, csrf, limiter, login_manager, migrate, select_locale
 from .models import db
 
 PACKAGE = Path(__file__).resolve().parent
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
     limiter.init_app(app)

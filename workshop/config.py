@@ -39,6 +39,19 @@ class Defaults:
     MAX_UPLOAD_MB = 20
     PUBLIC_VERSIONS = False  # True: the read API answers without a token
     WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives as long as the session
+    # Pages and API answers are compressed when the client accepts it (Flask-Compress);
+    # exports are compressed once and kept with them (web/downloads.py).
+    COMPRESS_MIMETYPES: ClassVar[list[str]] = [
+        "text/html",
+        "application/json",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM: ClassVar[list[str]] = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_MIN_SIZE = 1024
     DEMO_HOST = "127.0.0.1"
     DEMO_PORT = 5000
 

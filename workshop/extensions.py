@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 # The database object `db` lives with the models (workshop.models.base): only the layers
 # below the web reach it.
 migrate = Migrate()
+compress = Compress()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -152,3 +152,27 @@ def test_api_errors_follow_accept_language(client, token):
     )
     assert english.json["error"] == "Page not found"
     assert arabic.json["error"] == "الصفحة غير موجودة"
+
+
+def test_a_large_export_is_compressed_once_and_keeps_a_strong_etag_per_encoding(client, token):
+    import brotli
+
+    url = "/api/v1/taxonomies/gov/versions/2"
+    plain = client.get(url, headers=bearer(token))
+    compressed = client.get(url, headers={**bearer(token), "Accept-Encoding": "gzip, br"})
+    assert compressed.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert brotli.decompress(compressed.get_data()) == plain.get_data()
+    tag, weak = compressed.get_etag()
+    assert not weak and tag == f"{plain.get_etag()[0]}.br"
+    for sent in (tag, plain.get_etag()[0]):
+        again = client.get(url, headers={**bearer(token), "If-None-Match": f'"{sent}"'})
+        assert again.status_code == 304
+
+
+def test_pages_are_compressed_when_the_client_accepts_it(client, token):
+    import gzip
+
+    page = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(page.get_data()).startswith(b"{")

@@ -12,7 +12,7 @@ from ..services import browsing, formats, taxonomies, tokens
 from ..services.permissions import API_READER
 from ..services.versions import Version
 from ..taxonomy import to_json
-from .downloads import file_response
+from .downloads import etag_matches, file_response
 from .errors import TITLES
 from .openapi import document
 
@@ -101,7 +101,7 @@ def version(slug: str, ref: str) -> ResponseReturnValue:
         )
     at = browsing.version_ref(g.actor, slug, ref)
     tag = browsing.etag(at.version, fmt)
-    if tag in request.if_none_match:
+    if etag_matches(request, tag):
         response = make_response("", 304)
         response.set_etag(tag)
     else:
