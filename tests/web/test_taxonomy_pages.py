@@ -266,3 +266,24 @@ def test_the_concept_page_and_the_api_page_through_children(coordinator):
 def test_a_huge_offset_is_an_empty_page_not_an_error(coordinator):
     response = coordinator.get(f"/taxonomies/gov/v/2/children?parent=health&offset={2**70}")
     assert response.status_code == 200
+
+
+def test_a_tree_fragment_is_rendered_once_and_revalidated_by_its_etag(coordinator):
+    url = "/taxonomies/gov/v/2/children?parent=health&level=2"
+    first = coordinator.get(url, headers=HTMX)
+    second = coordinator.get(url, headers=HTMX)
+    tag, weak = first.get_etag()
+    assert tag and not weak and second.get_etag()[0] == tag and first.text == second.text
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = coordinator.get(url, headers={**HTMX, "If-None-Match": f'"{tag}"'})
+    assert again.status_code == 304 and again.data == b""
+    coordinator.set_cookie("lang", "en")
+    english = coordinator.get(url, headers=HTMX)
+    assert english.get_etag()[0] != tag and "Hospitals" in english.text
+
+
+def test_a_diff_is_computed_once_per_pair_of_versions(coordinator):
+    first = browsing.difference(SYSTEM, "gov", 1, 2)
+    assert browsing.difference(SYSTEM, "gov", "1", "latest") is first
+    page = coordinator.get("/taxonomies/gov/diff?a=1&b=2")
+    assert page.status_code == 200 and 'id="diff-table"' in page.text

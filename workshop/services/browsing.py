@@ -3,14 +3,16 @@ diffs, validation and exports."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ..caching import BoundedCache
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
-from ..storage.cache import BoundedCache
 from ..storage.revisions import PathStep
 from ..taxonomy import Change, Finding, Policy, Tree, diff, label_key, validate
 from . import formats
@@ -18,11 +20,38 @@ from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .taxonomies import get_taxonomy, get_version
 
+FRAGMENTS = 1000  # rendered pieces of published versions: a few KB each
 SEARCH_LIMIT = 50
 PAGE = 200  # children shown at a time: 20,000 at once made a 7.9 MB page
 MAX_PAGE = 1000
 CACHED_EXPORTS = 16
 exports: BoundedCache[formats.Export] = BoundedCache(CACHED_EXPORTS)
+differences: BoundedCache[Difference] = BoundedCache(8)
+fragments: BoundedCache[Fragment] = BoundedCache(FRAGMENTS)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of a page rendered from published versions only: the same bytes for every
+    reader of that language, so it is rendered once and revalidated by its strong ETag."""
+
+    html: str
+    etag: str
+
+
+def rendered(key: tuple[object, ...], render: Callable[[], str]) -> Fragment:
+    """The fragment for `key` (which must name the versions by their content_key), rendered
+    by the first request that needs it while the others wait."""
+    tag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return fragments.get_or_make(key, lambda: Fragment(render(), tag))
+
+
+def content_key(at: VersionRef) -> tuple[object, ...]:
+    """What identifies a published version's content and what fragments show of its
+    taxonomy (database, taxonomy, number, hash, short name, names)."""
+    taxonomy = at.taxonomy
+    key = store.version_key(taxonomy, at.version)
+    return (*key, taxonomy.slug, taxonomy.name_ar, taxonomy.name_en)
 
 
 @dataclass(frozen=True)
@@ -201,10 +230,18 @@ class Difference:
 
 
 def difference(actor: Actor | None, slug: str, a: str | int, b: str | int) -> Difference:
-    """The changes that turn version a into version b."""
-    old, before = tree(actor, slug, a)
-    new, after = tree(actor, slug, b)
-    return Difference(old.taxonomy, old.version, new.version, diff(before, after), before, after)
+    """The changes that turn version a into version b (computed once per pair: both are
+    immutable)."""
+    old, new = version_ref(actor, slug, a), version_ref(actor, slug, b)
+
+    def compute() -> Difference:
+        before = store.read_tree(old.taxonomy, old.version)
+        after = store.read_tree(new.taxonomy, new.version)
+        return Difference(
+            old.taxonomy, old.version, new.version, diff(before, after), before, after
+        )
+
+    return differences.get_or_make((content_key(old), content_key(new)), compute)
 
 
 def findings(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef, list[Finding]]:
@@ -229,12 +266,11 @@ def export(
     at = version_ref(actor, slug, ref)
     version = at.version
     key = (*store.version_key(at.taxonomy, version), fmt)
-    made = exports.get(key)
-    if made is None:
-        whole = store.read_tree(at.taxonomy, version)
-        made = formats.write(whole, fmt, *metadata(at))
-        exports.put(key, made)
-    return at, made
+
+    def make() -> formats.Export:
+        return formats.write(store.read_tree(at.taxonomy, version), fmt, *metadata(at))
+
+    return at, exports.get_or_make(key, make)
 
 
 def metadata(at: VersionRef) -> tuple[dict[str, object], dict[str, object]]:

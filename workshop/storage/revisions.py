@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import Text, and_, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import aliased
 
+from ..caching import BoundedCache
 from ..models import ConceptRevision, Taxonomy, Version, db
 from ..taxonomy import (
     NO_ALT,
@@ -28,7 +29,6 @@ from ..taxonomy import (
 )
 from ..taxonomy.formats import concept_record
 from . import order_keys
-from .cache import BoundedCache
 
 Progress = Callable[[int], None]
 CHUNK = 2000
@@ -87,21 +87,21 @@ def _json(value: Any) -> Any:
 
 def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
     """Version `number` as a Tree: one indexed query; kept in a small cache, as published
-    versions never change."""
-    cached = trees.get(version_key(taxonomy, version))
-    if cached is not None:
-        return cached
-    result = db.session.connection().execute(  # a Core result: no ORM bookkeeping per row
-        select(*COLUMNS).where(
-            ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
+    versions never change. Threads that ask for the same missing tree wait for the one
+    that reads it."""
+
+    def read() -> Tree:
+        result = db.session.connection().execute(  # Core rows: no ORM bookkeeping per row
+            select(*COLUMNS).where(
+                ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
+            )
         )
-    )
-    with paused_gc():
-        rows = list(result)
-        placed = zip(rows, ranks(rows), strict=True)
-        tree = build(concept_of(row, position) for row, position in placed)
-    remember(taxonomy, version, tree)
-    return tree
+        with paused_gc():
+            rows = list(result)
+            placed = zip(rows, ranks(rows), strict=True)
+            return build(concept_of(row, position) for row, position in placed)
+
+    return trees.get_or_make(version_key(taxonomy, version), read)
 
 
 def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:

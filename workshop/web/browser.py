@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..services import browsing, formats, taxonomies
 from .downloads import file_response
-from .htmx import render
+from .htmx import fragment_response, render, wants_fragment
+
+
+def locale() -> str:
+    return str(get_locale())
+
 
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
 DIFF_KINDS = ("add", "relabel", "move", "retire")
@@ -53,15 +60,26 @@ def browse(slug: str, ref: str) -> ResponseReturnValue:
 def children(slug: str, ref: str) -> ResponseReturnValue:
     """One level below `parent`, as tree items (the whole browser for a normal request)."""
     parent = request.args.get("parent") or None
-    level = request.args.get("level", 2, type=int)
+    level = max(1, min(request.args.get("level", 2, type=int), 50))
     offset = request.args.get("offset", 0, type=int)
+    if wants_fragment():  # what the tree asks for as it opens: the same for every reader
+        at = browsing.version_ref(current_user, slug, ref)
+
+        def render_level() -> str:
+            listing = browsing.children(current_user, slug, at.version.number, parent, offset)
+            return render_template(
+                "taxonomy/_tree_level.html", version_ref=at, listing=listing, level=level
+            )
+
+        key = ("children", browsing.content_key(at), parent, offset, level, locale())
+        return fragment_response(browsing.rendered(key, render_level))
     listing = browsing.children(current_user, slug, ref, parent, offset)
     return render(
         "taxonomy/browse.html",
         "taxonomy/_tree_level.html",
         version_ref=listing.at,
         listing=listing,
-        level=max(1, min(level, 50)),
+        level=level,
     )
 
 
@@ -70,6 +88,15 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
 def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
     """A concept: labels, notes, path, children, replacement and history."""
     offset = request.args.get("offset", 0, type=int)
+    if wants_fragment():
+        at = browsing.version_ref(current_user, slug, ref)
+
+        def render_concept() -> str:
+            view = browsing.concept(current_user, slug, at.version.number, concept_id, offset)
+            return render_template("taxonomy/_concept.html", view=view, version_ref=view.at)
+
+        key = ("concept", browsing.content_key(at), concept_id, offset, locale())
+        return fragment_response(browsing.rendered(key, render_concept))
     view = browsing.concept(current_user, slug, ref, concept_id, offset)
     return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, version_ref=view.at)
 
@@ -100,16 +127,27 @@ def diff(slug: str) -> ResponseReturnValue:
     b = request.args.get("b", str(newest))
     a = request.args.get("a", str(max(1, int(b) - 1 if b.isdigit() else newest - 1)))
     show = request.args.get("show", "")
-    difference = browsing.difference(current_user, slug, a, b)
-    shown = [c for c in difference.changes if not show or c.op == show]
-    return render(
-        "taxonomy/diff.html",
-        "taxonomy/_diff_table.html",
-        difference=difference,
-        changes=shown,
-        show=show if show in DIFF_KINDS else "",
-        kinds=DIFF_KINDS,
-        versions=found,
+    show = show if show in DIFF_KINDS else ""
+    difference = browsing.difference(current_user, slug, a, b)  # computed once per pair
+
+    def render_table() -> str:
+        shown = [c for c in difference.changes if not show or c.op == show]
+        return render_template(
+            "taxonomy/_diff_table.html",
+            difference=difference,
+            changes=shown,
+            show=show,
+            kinds=DIFF_KINDS,
+        )
+
+    old = browsing.VersionRef(difference.taxonomy, difference.old)
+    new = browsing.VersionRef(difference.taxonomy, difference.new)
+    key = ("diff", browsing.content_key(old), browsing.content_key(new), show, locale())
+    table = browsing.rendered(key, render_table)
+    if wants_fragment():
+        return fragment_response(table)
+    return render_template(
+        "taxonomy/diff.html", difference=difference, table=Markup(table.html), versions=found
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Response, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
+from ..services.browsing import Fragment
+
 
 def wants_fragment() -> bool:
     """An htmx request that swaps part of a page (not a boosted or history-restore request)."""
@@ -24,6 +26,17 @@ def render(page: str, fragment: str, status: int = 200, **context: Any) -> Respo
         render_template(fragment if wants_fragment() else page, **context), status
     )
     response.vary.add("HX-Request")
+    return response
+
+
+def fragment_response(fragment: Fragment) -> Response:
+    """A cached fragment with its strong ETag: a client that has it gets 304. (no-cache:
+    the browser asks each time, since "latest" may name a newer version tomorrow.)"""
+    response = make_response(fragment.html)
+    response.set_etag(fragment.etag)
+    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.make_conditional(request)
     return response
 
 

@@ -1,0 +1,268 @@
+"""The web app under a hall's load: a real server, 32 concurrent clients, a 100,000-concept
+taxonomy, against a bare Flask endpoint served the same way in the same run.
+
+    python benchmarks/web.py [--concepts 100000] [--seconds 10] [--servers gunicorn,waitress]
+
+Needs Debian's `wrk` and gunicorn (`pip install -e '.[bench]'`). Prints
+name<TAB>value<TAB>unit: per server and endpoint `<server>_<name>_rps` and
+`<server>_<name>_p99_ms`, `<server>_bare_flask_rps`, and for a restart with 32 concurrent
+first requests `<server>_cold_first_byte_ms` (the slowest), `<server>_cold_peak_rss_mb`
+and `<server>_warm_rss_mb` (all worker processes together).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+VENV_BIN = Path(sys.executable).parent
+CLIENTS = 32
+BARE_APP = (
+    "from flask import Flask\napp = Flask('bare')\napp.add_url_rule('/', 'hi', lambda: 'hello')\n"
+)
+
+
+def report(name: str, value: float, unit: str = "ms") -> None:
+    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
+
+
+def prepare(instance: Path, concepts: int) -> dict[str, str]:
+    """A database with the demo accounts and a taxonomy 'bench' in two versions."""
+    from engine import random_changes, rows
+
+    from workshop import create_app
+    from workshop.database import upgrade_schema
+    from workshop.services import taxonomies, tokens, uploads, versions
+    from workshop.services.demo import seed
+    from workshop.services.permissions import SYSTEM
+    from workshop.taxonomy import apply, build, make_concept
+    from workshop.taxonomy.formats import csv_format
+
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade_schema()
+        seed()
+        data = rows(concepts)
+        tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
+        taxonomies.create_from_file(
+            SYSTEM,
+            taxonomies.NewTaxonomy("bench", "تصنيف", "Bench"),
+            uploads.Upload(csv_format.write(tree), "bench.csv"),
+        )
+        taxonomy = taxonomies.get_taxonomy("bench")
+        changes = random_changes(tree, 1000, random.Random(3), "v2")
+        second = apply(tree, changes).tree  # the few that conflict are left out
+        versions.publish_tree(SYSTEM, taxonomy, second, versions.Provenance("v2"))
+        token = tokens.create(SYSTEM, "bench").secret
+        parent = next(c for c in tree.roots if len(tree.children_of(c)) > 5)
+        word = tree[tree.children_of(parent)[0]].labels["en"].split()[0]
+        return {"token": token, "parent": parent, "word": word}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start(kind: str, target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    if kind == "gunicorn":
+        command = [str(VENV_BIN / "gunicorn"), "--workers", "2", "--threads", "4"]
+        command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
+    else:
+        command = [str(VENV_BIN / "waitress-serve"), "--threads", "8", "--port", str(port)]
+        command += ["--host", "127.0.0.1", "--call" if target.endswith("()") else "", target]
+        command = [c for c in command if c]
+        if target.endswith("()"):
+            command[-1] = target[:-2]
+    server = subprocess.Popen(
+        command, env=env, cwd=ROOT, start_new_session=True, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except urllib.error.HTTPError:  # it answers (the bare app has no /healthz)
+            return server
+        except OSError:  # not up yet
+            time.sleep(0.2)
+    stop(server)
+    raise RuntimeError(f"{kind} did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def processes(server: subprocess.Popen[bytes]) -> list[int]:
+    found = [server.pid]
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        match = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        if match and int(match.group(1)) == server.pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def memory_mb(pids: list[int], field: str) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
+        total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> tuple[float, float]:
+    """Requests per second and the 99th percentile latency in ms."""
+    command = ["wrk", "-t", "2", "-c", str(CLIENTS), "-d", f"{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    assert p99 is not None, out
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
+    return rps, float(p99.group(1)) * scale
+
+
+def warm(url: str, headers: dict[str, str]) -> None:
+    """One request first, so that the timed run measures the warm server."""
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120)
+    except urllib.error.HTTPError as error:
+        if error.code != 304:
+            raise
+
+
+def session_cookie(base: str) -> str:
+    """Sign in as the demo observer through the form (CSRF is off for the benchmark)."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    body = b"username=observer&password=workshop-demo"
+    opener.open(f"{base}/login", data=body, timeout=30)
+    cookie = next(c for c in jar if c.name == "session")
+    return f"session={cookie.value}"
+
+
+def first_bytes(url: str, headers: dict[str, str]) -> float:
+    """32 concurrent first requests; the slowest time to the first byte, in ms."""
+
+    def one() -> float:
+        start = time.perf_counter()
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read(1)
+        return (time.perf_counter() - start) * 1000
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return max(pool.map(lambda _n: one(), range(CLIENTS)))
+
+
+def measure(kind: str, env: dict[str, str], facts: dict[str, str], seconds: int) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start(kind, "workshop:create_app()", port, env)
+    try:
+        cookie = session_cookie(base)
+        page = {"Cookie": cookie, "HX-Request": "true", "Accept-Encoding": "gzip, br"}
+        api = {"Authorization": f"Bearer {facts['token']}"}
+        etag = urllib.request.urlopen(
+            urllib.request.Request(f"{base}/api/v1/taxonomies/bench/versions/1", headers=api)
+        ).headers["ETag"]
+        endpoints = {
+            "root": (f"{base}/taxonomies/bench/v/1/children?level=1", page),
+            "expand": (
+                f"{base}/taxonomies/bench/v/1/children?parent={facts['parent']}&level=2",
+                page,
+            ),
+            "search": (f"{base}/taxonomies/bench/v/1/search?q={facts['word']}", page),
+            "api304": (
+                f"{base}/api/v1/taxonomies/bench/versions/1",
+                {**api, "If-None-Match": etag},
+            ),
+            "diff_page": (f"{base}/taxonomies/bench/diff?a=1&b=2", page),
+        }
+        for name, (url, headers) in endpoints.items():
+            warm(url, headers)
+            rps, p99 = wrk(url, seconds, headers)
+            report(f"{kind}_{name}_rps", rps, "req/s")
+            report(f"{kind}_{name}_p99_ms", p99)
+        report(f"{kind}_warm_rss_mb", memory_mb(processes(server), "VmRSS"), "MB")
+    finally:
+        stop(server)
+
+    server = start(kind, "workshop:create_app()", port, env)
+    try:
+        cookie = session_cookie(base)
+        cold = first_bytes(f"{base}/taxonomies/bench/diff?a=1&b=2", {"Cookie": cookie})
+        report(f"{kind}_cold_first_byte_ms", cold)
+        report(f"{kind}_cold_peak_rss_mb", memory_mb(processes(server), "VmHWM"), "MB")
+    finally:
+        stop(server)
+
+    bare_dir = Path(tempfile.mkdtemp(prefix="bare-flask-"))
+    (bare_dir / "bare_app.py").write_text(BARE_APP)
+    bare_env = {**env, "PYTHONPATH": str(bare_dir)}
+    server = start(kind, "bare_app:app", port, bare_env)
+    try:
+        rps, p99 = wrk(f"{base}/", seconds, {})
+        report(f"{kind}_bare_flask_rps", rps, "req/s")
+        report(f"{kind}_bare_flask_p99_ms", p99)
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concepts", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--servers", default="gunicorn,waitress")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("benchmarks/web.py needs wrk: apt-get install wrk")
+    instance = Path(tempfile.mkdtemp(prefix="workshop-web-"))
+    facts = prepare(instance, args.concepts)
+    env = {
+        **os.environ,
+        "WORKSHOP_INSTANCE_PATH": str(instance),
+        "WORKSHOP_SECRET_KEY": "bench",
+        "WORKSHOP_WTF_CSRF_ENABLED": "false",
+        "WORKSHOP_RATELIMIT_ENABLED": "false",
+    }
+    for kind in args.servers.split(","):
+        measure(kind, env, facts, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
