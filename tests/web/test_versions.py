@@ -293,3 +293,28 @@ def test_the_order_key_of_a_published_row_cannot_change(app):
     with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
         db.session.execute(text("UPDATE concept_revision SET order_key = order_key + 1"))
     db.session.rollback()
+
+
+def test_search_goes_through_a_trigram_index(app):
+    publish_two()
+    if db.engine.dialect.name == "sqlite":
+        found = db.session.execute(
+            text("SELECT count(*) FROM concept_search WHERE search_text LIKE '%clinic%'")
+        ).scalar()
+        plan = " ".join(
+            str(row[-1])
+            for row in db.session.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT rowid FROM concept_search WHERE search_text LIKE :p"
+                ),
+                {"p": "%clinic%"},
+            )
+        )
+        assert found >= 1 and "VIRTUAL TABLE INDEX" in plan
+    else:
+        indexes = db.session.execute(
+            text("SELECT indexname FROM pg_indexes WHERE tablename = 'concept_revision'")
+        ).scalars()
+        assert "ix_concept_revision_search_trgm" in set(indexes)
+    _at, matches = browsing.search(SYSTEM, "gov", 1, "clinic")
+    assert [m.node.concept_id for m in matches] == ["clinics"]

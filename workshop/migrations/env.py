@@ -7,6 +7,8 @@ from typing import Any
 from alembic import context
 from flask import current_app
 
+from workshop.database import in_models
+
 config = context.config
 if config.config_file_name:
     # Keep the application's own loggers working after the migrations ran.
@@ -40,6 +42,7 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     conf_args.setdefault("render_as_batch", True)  # SQLite alters tables by copying them
+    conf_args.setdefault("include_object", in_models)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

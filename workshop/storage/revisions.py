@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, and_, func, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    Integer,
+    Text,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from ..caching import BoundedCache
@@ -410,8 +421,19 @@ def sibling_rank(taxonomy: Taxonomy, number: int, row: ConceptRevision) -> int:
     )
 
 
+# The SQLite trigram index (migration 0005) answers LIKE itself for 3 characters or more.
+SQLITE_SEARCH = text("SELECT rowid FROM concept_search WHERE search_text LIKE :pattern")
+
+
 def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> list[ConceptRevision]:
+    """Active concepts whose normalised labels or synonyms contain `needle`, through the
+    trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) where it applies."""
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    contains = ConceptRevision.search_text.like(f"%{escaped}%", escape="\\")
+    indexed = db.engine.dialect.name == "sqlite" and len(needle) >= 3 and escaped == needle
+    if indexed:  # FTS5 optimises LIKE only without an ESCAPE clause
+        found = SQLITE_SEARCH.bindparams(pattern=f"%{needle}%").columns(rowid=Integer)
+        contains = ConceptRevision.id.in_(found.subquery().select())
     return list(
         db.session.scalars(
             select(ConceptRevision)
@@ -419,7 +441,7 @@ def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> lis
                 ConceptRevision.taxonomy_id == taxonomy.id,
                 ConceptRevision.status == Status.ACTIVE.value,
                 visible_at(number),
-                ConceptRevision.search_text.like(f"%{escaped}%", escape="\\"),
+                contains,
             )
             .order_by(ConceptRevision.concept_id)
             .limit(limit)
