@@ -68,12 +68,12 @@ EN = [
 
 
 def rows(size: int, seed: int = 7) -> list[tuple[str, str | None, int, str, str]]:
-    """(id, parent, position, label_ar, label_en), breadth first, depth at most 6."""
+    """(id, parent, position, label_ar, label_en), breadth first: exactly `size` concepts
+    (six levels hold about 110,000; larger sizes go deeper rather than stop short)."""
     rng = random.Random(seed)
     result: list[tuple[str, str | None, int, str, str]] = []
     level: list[str | None] = [None]
-    depth = 0
-    while len(result) < size and depth < 6:
+    while len(result) < size:
         following: list[str | None] = []
         for parent in level:
             count = 12 if parent is None else rng.randint(3, 9)
@@ -84,7 +84,7 @@ def rows(size: int, seed: int = 7) -> list[tuple[str, str | None, int, str, str]
                 word = rng.randrange(len(AR))
                 result.append((f"c{n}", parent, position, f"{AR[word]} {n}", f"{EN[word]} {n}"))
                 following.append(f"c{n}")
-        level, depth = following, depth + 1
+        level = following
     return result
 
 

@@ -318,3 +318,14 @@ def test_search_goes_through_a_trigram_index(app):
         assert "ix_concept_revision_search_trgm" in set(indexes)
     _at, matches = browsing.search(SYSTEM, "gov", 1, "clinic")
     assert [m.node.concept_id for m in matches] == ["clinics"]
+
+
+def test_a_large_import_refreshes_the_planner_statistics(app, monkeypatch):
+    from workshop.storage import revisions
+
+    refreshed = []
+    original = revisions.refresh_statistics
+    monkeypatch.setattr(versions, "ANALYZE_AFTER_ROWS", 5)
+    monkeypatch.setattr(revisions, "refresh_statistics", lambda: refreshed.append(original()))
+    publish_two()  # 8 rows, then 4: only the first is "large" here
+    assert len(refreshed) == 1

@@ -19,6 +19,7 @@ from .unit_of_work import use_case
 from .uploads import with_known_ids
 
 __all__ = ["Provenance", "Version", "publish_changes", "publish_tree"]
+ANALYZE_AFTER_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def _store(
     )
     db.session.add(version)
     db.session.flush()
+    if rows >= ANALYZE_AFTER_ROWS:
+        revisions.refresh_statistics()
     audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
     revisions.remember(taxonomy, version, after)
     return version
