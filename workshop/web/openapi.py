@@ -146,6 +146,25 @@ def document() -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string", "pattern": "^([0-9]+|latest)$"},
                         },
+                        {
+                            "name": "offset",
+                            "in": "query",
+                            "required": False,
+                            "description": "The first child listed (children come a page "
+                            "at a time; children_total says how many there are).",
+                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 1000,
+                                "default": 200,
+                            },
+                        },
                     ],
                     "responses": {"200": _json(_ref("Concept"), "The concept"), **ERRORS},
                 }
@@ -232,7 +251,11 @@ def document() -> dict[str, Any]:
                         "notes": texts,
                         "status": {"enum": ["active", "retired"]},
                         "parent": {"type": ["string", "null"]},
+                        "position": {"type": ["integer", "null"]},
                         "path": {"type": "array"},
+                        "children": {"type": "array", "items": {"type": "string"}},
+                        "children_total": {"type": "integer"},
+                        "children_offset": {"type": "integer"},
                         "history": {"type": "array"},
                     },
                 },
