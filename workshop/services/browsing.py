@@ -131,7 +131,7 @@ def search(
 ) -> tuple[VersionRef, list[Match]]:
     """Concepts whose Arabic or English labels (or synonyms) contain the query, with paths."""
     at = version_ref(actor, slug, ref)
-    needle = label_key(query)[:200]
+    needle = search_key(query)
     if len(needle) < 2:
         return at, []
     number = at.version.number
@@ -139,6 +139,11 @@ def search(
     known = store.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
     matches = [Match(row, path_above(row, known)) for row in found]
     return at, matches
+
+
+def search_key(query: str) -> str:
+    """What a query is compared as (so that "  CLINICS " and "clinics" are one query)."""
+    return label_key(query)[:200]
 
 
 def path_above(row: ConceptRevision, known: dict[str, PathStep]) -> list[PathStep]:

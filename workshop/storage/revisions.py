@@ -450,7 +450,9 @@ def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> lis
                 visible_at(number),
                 contains,
             )
-            .order_by(ConceptRevision.concept_id)
+            # In the order they were written, not sorted: a short, common query matches
+            # thousands, and the first `limit` found must end the search.
+            .order_by(ConceptRevision.id)
             .limit(limit)
         )
     )

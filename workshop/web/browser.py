@@ -106,6 +106,17 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
 def search(slug: str, ref: str) -> ResponseReturnValue:
     """Concepts whose Arabic or English labels contain the query, with their paths."""
     query = request.args.get("q", "")[:200]
+    if wants_fragment():  # as people type: the same query often comes again
+        at = browsing.version_ref(current_user, slug, ref)
+
+        def render_results() -> str:
+            _at, matches = browsing.search(current_user, slug, at.version.number, query)
+            return render_template(
+                "taxonomy/_search_results.html", version_ref=at, matches=matches, query=query
+            )
+
+        key = ("search", browsing.content_key(at), browsing.search_key(query), locale())
+        return fragment_response(browsing.rendered(key, render_results))
     at, matches = browsing.search(current_user, slug, ref, query)
     return render(
         "taxonomy/search.html",
