@@ -12,22 +12,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa
+from common import median_ms, report, scratch_app
 from flask import Flask
 from sqlalchemy import event, func, select
 
-from workshop import create_app
 from workshop.models import ConceptRevision, Version, db
 from workshop.services import taxonomies, uploads, versions
 from workshop.services.permissions import SYSTEM
@@ -35,19 +30,6 @@ from workshop.storage import revisions as store
 from workshop.taxonomy import Move, Proposal, Tree, apply, build, diff, make_concept, merge
 from workshop.taxonomy import changes as ch
 from workshop.taxonomy.formats import csv_format, json_format
-
-
-def report(name: str, value: float, unit: str = "ms") -> None:
-    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
-
-
-def median_ms(function: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def flat(children: int) -> Tree:
@@ -151,34 +133,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL; SQLite otherwise")
     args = parser.parse_args()
     engine_shapes(args)
-    folder = Path(tempfile.mkdtemp(prefix="workshop-shapes-"))
-    url, schema, admin = args.database_url, None, None
-    if url:
-        schema = f"shapes_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "SECRET_KEY": "bench",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    try:
-        with app.app_context():
-            from workshop.database import upgrade_schema
-            from workshop.services.demo import seed
-
-            upgrade_schema()
-            seed()
-            storage_shapes(app, args)
-    finally:
-        if admin is not None:
-            with admin.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with scratch_app(args.database_url) as app:
+        storage_shapes(app, args)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,7 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,30 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa
+from common import median_ms, report, scratch_app
 from engine import random_changes, rows
 
-from workshop import create_app
 from workshop.models import db
 from workshop.services import browsing, taxonomies, tokens, uploads, versions
-from workshop.services.demo import seed
 from workshop.services.permissions import SYSTEM
 from workshop.storage import revisions as store
 from workshop.taxonomy import apply, build, make_concept, seen_in_order
 from workshop.taxonomy.formats import csv_format
-
-
-def report(name: str, value: float, unit: str = "ms") -> None:
-    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
-
-
-def median_ms(function: Callable[[], Any], repeat: int = 5) -> float:
-    """The median of `repeat` runs (not the best: the hall sees the typical case)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def cold(function: Callable[[], Any]) -> Callable[[], Any]:
@@ -91,37 +74,11 @@ def main() -> None:
     )
     parser.add_argument("--versions", type=int, default=100)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
-    url, schema, admin = args.database_url, None, None
-    if url:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    try:
-        with app.app_context():
-            run(app, args)
-    finally:
-        if admin is not None:
-            with admin.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with scratch_app(args.database_url) as app:
+        run(app, args)
 
 
 def run(app: Any, args: argparse.Namespace) -> None:
-    from workshop.database import upgrade_schema
-
-    upgrade_schema()
-    seed()
     report("engine", 0 if db.engine.dialect.name == "sqlite" else 1, db.engine.dialect.name)
     data = rows(args.concepts)
     tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)

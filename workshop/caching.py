@@ -4,12 +4,37 @@ rendered fragments. One thread computes a missing entry while the others wait fo
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+import brotli
+
 V = TypeVar("V")
+ENCODINGS = ("br", "gzip")  # in order of preference
+
+
+def compressed(data: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return bytes(brotli.compress(data, quality=5))
+    if encoding == "gzip":
+        return gzip.compress(data, compresslevel=6, mtime=0)
+    raise ValueError(f"unknown encoding {encoding!r}")
+
+
+class CompressedCopies:
+    """Compressed copies of bytes that never change, made once per encoding."""
+
+    def __init__(self) -> None:
+        self._copies: dict[str, bytes] = {}
+
+    def of(self, data: bytes, encoding: str) -> bytes:
+        copy = self._copies.get(encoding)
+        if copy is None:
+            copy = self._copies[encoding] = compressed(data, encoding)
+        return copy
 
 
 class BoundedCache(Generic[V]):

@@ -287,3 +287,22 @@ def test_a_diff_is_computed_once_per_pair_of_versions(coordinator):
     assert browsing.difference(SYSTEM, "gov", "1", "latest") is first
     page = coordinator.get("/taxonomies/gov/diff?a=1&b=2")
     assert page.status_code == 200 and 'id="diff-table"' in page.text
+
+
+def test_a_cached_fragment_is_compressed_once_for_clients_that_accept_it(coordinator):
+    import brotli
+
+    from tests.web.taxonomy_files import create_taxonomy
+
+    create_taxonomy(SYSTEM, "flat", "مسطح", "Flat", flat_file(300), "flat.csv")
+    url = "/taxonomies/flat/v/1/children?parent=all&level=2"
+    plain = coordinator.get(url, headers=HTMX)
+    packed = coordinator.get(url, headers={**HTMX, "Accept-Encoding": "br"})
+    assert len(plain.data) > 10_000 and "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.data) == plain.data
+    assert packed.get_etag()[0] == f"{plain.get_etag()[0]}.br"
+    again = coordinator.get(
+        url, headers={**HTMX, "Accept-Encoding": "br", "If-None-Match": packed.headers["ETag"]}
+    )
+    assert again.status_code == 304

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from ..caching import BoundedCache
+from ..caching import BoundedCache, CompressedCopies
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
 from ..storage.revisions import PathStep
@@ -37,6 +37,10 @@ class Fragment:
 
     html: str
     etag: str
+    copies: CompressedCopies = field(default_factory=CompressedCopies, compare=False, repr=False)
+
+    def encoded(self, encoding: str) -> bytes:
+        return self.copies.of(self.html.encode(), encoding)
 
 
 def rendered(key: tuple[object, ...], render: Callable[[], str]) -> Fragment:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from typing import Any
 
-import brotli
 from flask_babel import lazy_gettext as _l
 
+from ..caching import CompressedCopies
 from ..taxonomy import Tree
 from ..taxonomy import formats as engine
 from ..taxonomy.formats import FORMATS, ColumnMapping, Imported
@@ -31,18 +30,11 @@ class Export:
     mimetype: str
     extension: str
     # Compressed copies, made once per encoding: an export never changes.
-    _encoded: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    copies: CompressedCopies = field(default_factory=CompressedCopies, compare=False, repr=False)
 
     def encoded(self, encoding: str) -> bytes:
         """The data compressed with "br" or "gzip" (kept after the first time)."""
-        if encoding not in self._encoded:
-            if encoding == "br":
-                self._encoded[encoding] = brotli.compress(self.data, quality=5)
-            elif encoding == "gzip":
-                self._encoded[encoding] = gzip.compress(self.data, compresslevel=6, mtime=0)
-            else:
-                raise ValueError(f"unknown encoding {encoding!r}")
-        return self._encoded[encoding]
+        return self.copies.of(self.data, encoding)
 
 
 MIMETYPES = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Request, Response, make_response, request
 
+from ..caching import ENCODINGS
 from ..services import browsing
 from ..services.browsing import VersionRef
 from ..services.formats import Export
 
 SMALLEST_TO_COMPRESS = 1024
-ENCODINGS = ("br", "gzip")  # in order of preference
 
 
 def chosen_encoding(incoming: Request, size: int) -> str | None:

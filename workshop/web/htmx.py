@@ -8,6 +8,7 @@ from flask import Response, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..services.browsing import Fragment
+from .downloads import chosen_encoding
 
 
 def wants_fragment() -> bool:
@@ -32,9 +33,16 @@ def render(page: str, fragment: str, status: int = 200, **context: Any) -> Respo
 def fragment_response(fragment: Fragment) -> Response:
     """A cached fragment with its strong ETag: a client that has it gets 304. (no-cache:
     the browser asks each time, since "latest" may name a newer version tomorrow.)"""
-    response = make_response(fragment.html)
-    response.set_etag(fragment.etag)
+    encoding = chosen_encoding(request, len(fragment.html))
+    if encoding:  # compressed once, with the fragment; Flask-Compress leaves it alone
+        response = make_response(fragment.encoded(encoding))
+        response.headers["Content-Encoding"] = encoding
+        response.set_etag(f"{fragment.etag}.{encoding}")
+    else:
+        response = make_response(fragment.html)
+        response.set_etag(fragment.etag)
     response.vary.add("HX-Request")
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "private, no-cache"
     response.make_conditional(request)
     return response

@@ -1,0 +1,69 @@
+"""What the benchmarks share: the report line, medians, and an app on a scratch database."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa
+from flask import Flask
+
+from workshop import create_app
+
+
+def report(name: str, value: float, unit: str = "ms") -> None:
+    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
+
+
+def median_ms(function: Callable[[], Any], repeat: int = 5) -> float:
+    """The median of `repeat` runs (not the best: the hall sees the typical case)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+@contextmanager
+def scratch_app(database_url: str | None) -> Iterator[Flask]:
+    """An app in an app context on a new SQLite file, or in a new PostgreSQL schema that is
+    dropped afterwards; the schema is migrated and the demo accounts are there."""
+    folder = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
+    url, schema, admin = database_url, None, None
+    if url:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder),
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    try:
+        with app.app_context():
+            from workshop.database import upgrade_schema
+            from workshop.services.demo import seed
+
+            upgrade_schema()
+            seed()
+            yield app
+    finally:
+        if admin is not None:
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
