@@ -306,3 +306,11 @@ def test_a_cached_fragment_is_compressed_once_for_clients_that_accept_it(coordin
         url, headers={**HTMX, "Accept-Encoding": "br", "If-None-Match": packed.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("ref", [str(2**70), "-1", "0", "latest"])
+def test_any_version_reference_is_a_page_or_a_404(coordinator, ref):
+    response = coordinator.get(f"/taxonomies/gov/v/{ref}/children?parent=health", headers=HTMX)
+    assert response.status_code == (200 if ref == "latest" else 404)
+    api = coordinator.get(f"/api/v1/taxonomies/gov/versions/{ref}")
+    assert api.status_code == (200 if ref == "latest" else 404)

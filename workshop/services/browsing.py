@@ -18,7 +18,7 @@ from ..taxonomy import Change, Finding, Policy, Tree, diff, label_key, validate
 from . import formats
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
-from .taxonomies import get_taxonomy, get_version
+from .taxonomies import find_version, get_taxonomy, get_version
 
 FRAGMENTS = 1000  # rendered pieces of published versions: a few KB each
 SEARCH_LIMIT = 50
@@ -81,6 +81,9 @@ class VersionRef:
 def version_ref(actor: Actor | None, slug: str, ref: str | int) -> VersionRef:
     """The version `ref` (a number or "latest") of taxonomy `slug`, if the actor may read."""
     require(actor, Permission.VIEW_TAXONOMY)
+    found = find_version(slug, ref)  # one query; the two below only to name what is missing
+    if found is not None:
+        return VersionRef(found.taxonomy, found)
     taxonomy = get_taxonomy(slug)
     return VersionRef(taxonomy, get_version(taxonomy, ref))
 

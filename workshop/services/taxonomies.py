@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Taxonomy, Version, db
 from ..storage import revisions
@@ -58,6 +58,8 @@ def get_version(taxonomy: Taxonomy, ref: str | int) -> Version:
             number = int(ref)
         except ValueError:
             number = -1
+        if not 0 < number < 2**31:  # 2^70 must be "no such version", not a database error
+            number = -1
         version = db.session.scalar(
             select(Version).where(Version.taxonomy_id == taxonomy.id, Version.number == number)
         )
@@ -66,6 +68,28 @@ def get_version(taxonomy: Taxonomy, ref: str | int) -> Version:
             str(_l("Taxonomy %(slug)s has no version %(ref)s.", slug=taxonomy.slug, ref=ref))
         )
     return version
+
+
+def find_version(slug: str, ref: str | int) -> Version | None:
+    """Version `ref` (a number or "latest") of taxonomy `slug`, with its taxonomy, in one
+    query; None when either is missing."""
+    statement = (
+        select(Version)
+        .join(Version.taxonomy)
+        .options(contains_eager(Version.taxonomy))
+        .where(Taxonomy.slug == slug)
+    )
+    if ref == "latest":
+        statement = statement.order_by(Version.number.desc()).limit(1)
+    else:
+        try:
+            number = int(ref)
+        except ValueError:
+            return None
+        if not 0 < number < 2**31:
+            return None
+        statement = statement.where(Version.number == number)
+    return db.session.scalars(statement).first()
 
 
 def check_slug(slug: str) -> str:

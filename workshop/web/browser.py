@@ -131,12 +131,15 @@ def search(slug: str, ref: str) -> ResponseReturnValue:
 @login_required
 def diff(slug: str) -> ResponseReturnValue:
     """What changed between two versions, counted and filterable by kind."""
-    _taxonomy, found = taxonomies.list_versions(current_user, slug)
-    if not found:
-        abort(404)
-    newest = found[0].number
-    b = request.args.get("b", str(newest))
-    a = request.args.get("a", str(max(1, int(b) - 1 if b.isdigit() else newest - 1)))
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    found = None
+    if not (a.isdigit() and b.isdigit()) or not wants_fragment():  # the page lists them
+        _taxonomy, found = taxonomies.list_versions(current_user, slug)
+        if not found:
+            abort(404)
+        newest = found[0].number
+        b = b or str(newest)
+        a = a or str(max(1, int(b) - 1 if b.isdigit() else newest - 1))
     show = request.args.get("show", "")
     show = show if show in DIFF_KINDS else ""
     difference = browsing.difference(current_user, slug, a, b)  # computed once per pair
