@@ -115,7 +115,7 @@ def search(slug: str, ref: str) -> ResponseReturnValue:
                 "taxonomy/_search_results.html", version_ref=at, matches=matches, query=query
             )
 
-        key = ("search", browsing.content_key(at), browsing.search_key(query), locale())
+        key = ("search", browsing.content_key(at), query, locale())  # the page shows the query
         return fragment_response(browsing.rendered(key, render_results))
     at, matches = browsing.search(current_user, slug, ref, query)
     return render(
