@@ -31,7 +31,6 @@ from workshop.taxonomy import (
     diff,
     make_concept,
     merge,
-    seen_in_order,
     validate,
 )
 from workshop.taxonomy import changes as ch
@@ -140,8 +139,10 @@ def bench_build(size: int) -> Tree:
 
 
 def bench_apply(tree: Tree, rng: random.Random) -> None:
-    changes = seen_in_order(random_changes(tree, 1000, rng, "a"), tree)
-    apply_ms, applied = timed(lambda: apply(tree, changes))
+    changes = random_changes(tree, 1000, rng, "a")
+    # The real call path of a proposal: three-way, what each change saw is filled in
+    # against the base inside the timed call.
+    apply_ms, applied = timed(lambda: apply(tree, changes, base=tree))
     report("apply_1000_ms", apply_ms)
     report("apply_1000_conflicts", len(applied.conflicts), "count")
 
@@ -157,6 +158,16 @@ def bench_merge(tree: Tree, rng: random.Random) -> None:
     merge_ms, merged = timed(lambda: merge(tree, proposals))
     report("merge_500_proposals_ms", merge_ms)
     report("merge_held_back", len(merged.held_back), "count")
+    # The same number of proposals, all relabelling children of the largest sibling group.
+    parent = max(tree.children, key=lambda p: len(tree.children[p]))
+    crowd = tree.children[parent]
+    clustered = [
+        Proposal(p, [ch.relabel(rng.choice(crowd), {"en": f"Clustered {p}"})], tree)
+        for p in range(500)
+    ]
+    clustered_ms, _ = timed(lambda: merge(tree, clustered))
+    report("merge_500_clustered_ms", clustered_ms)
+    report("merge_clustered_siblings", len(crowd), "count")
 
 
 def reread(tree: Tree) -> Tree:
@@ -167,12 +178,16 @@ def reread(tree: Tree) -> Tree:
 
 
 def bench_diff(tree: Tree, rng: random.Random) -> None:
-    b = apply(tree, random_changes(tree, len(tree) // 100, rng, "d")).tree
+    made = apply(tree, random_changes(tree, len(tree) // 100, rng, "d"))
+    b = made.tree
     diff_ms, difference = timed(lambda: diff(tree, b))
     report("diff_ms", diff_ms)
     report("diff_changes", len(difference), "count")
+    # What a diff should find: the changes that really took effect (a diff may need a
+    # relabel and a move for one change, and retires children a retire promoted).
+    report("diff_changes_applied", sum(o.result.value == "applied" for o in made.outcomes), "count")
     assert apply(tree, difference).tree == b
-    rebuilt = reread(b)
+    rebuilt = reread(b)  # as if read back from storage: no object shared with `tree`
     diff_rebuilt_ms, _ = timed(lambda: diff(tree, rebuilt))
     report("diff_rebuilt_ms", diff_rebuilt_ms)
 
