@@ -89,15 +89,15 @@ def _retired(concept: Concept) -> dict[str, Any]:
 
 # orjson refuses documents nested deeper than 255 levels, two per concept level: deeper
 # trees are written by `_stream`, which needs no recursion and gives the same bytes.
-NESTED_DEPTH_LIMIT = 120
 
 
 def export_bytes(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
-    """The export as JSON bytes, at any depth."""
-    deepest = max((tree.depth(c) for c in tree.children if c is not None), default=-1) + 1
-    if deepest < NESTED_DEPTH_LIMIT:
+    """The export as JSON bytes, at any depth: orjson in one call, and the stack writer for
+    the rare tree deeper than orjson nests (finding the depth first cost more than trying)."""
+    try:
         return dumps(export_document(tree, taxonomy, version))
-    return _stream(tree, taxonomy, version)
+    except orjson.JSONEncodeError:
+        return _stream(tree, taxonomy, version)
 
 
 def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
