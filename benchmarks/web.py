@@ -7,7 +7,9 @@ Needs Debian's `wrk` and gunicorn (`pip install -e '.[bench]'`). Prints
 name<TAB>value<TAB>unit: per server and endpoint `<server>_<name>_rps` and
 `<server>_<name>_p99_ms`, `<server>_bare_flask_rps`, and for a restart with 32 concurrent
 first requests `<server>_cold_first_byte_ms` (the slowest), `<server>_cold_peak_rss_mb`
-and `<server>_warm_rss_mb` (all worker processes together).
+and `<server>_warm_rss_mb` (all worker processes together); and the root fragment again
+while the hall signs in at 160 a minute (`<server>_root_p99_during_sign_ins_ms`,
+`<server>_sign_in_p99_ms`).
 """
 
 from __future__ import annotations
@@ -175,6 +177,24 @@ def session_cookie(base: str) -> str:
     return f"session={cookie.value}"
 
 
+def sign_ins(base: str, seconds: int, per_minute: int = 160) -> list[float]:
+    """Sign in through the form at `per_minute` (each one hashes a password, ~100 ms of
+    CPU) for `seconds`; the time each took, in ms."""
+    count = max(1, per_minute * seconds // 60)
+    waits: list[float] = []
+
+    def one() -> None:
+        start = time.perf_counter()
+        session_cookie(base)
+        waits.append((time.perf_counter() - start) * 1000)
+
+    with ThreadPoolExecutor(8) as pool:
+        for _n in range(count):
+            pool.submit(one)
+            time.sleep(seconds / count)
+    return waits
+
+
 def first_bytes(url: str, headers: dict[str, str]) -> float:
     """32 concurrent first requests; the slowest time to the first byte, in ms."""
 
@@ -219,6 +239,14 @@ def measure(kind: str, env: dict[str, str], facts: dict[str, str], seconds: int)
             report(f"{kind}_{name}_rps", rps, "req/s")
             report(f"{kind}_{name}_p99_ms", p99)
         report(f"{kind}_warm_rss_mb", memory_mb(processes(server), "VmRSS"), "MB")
+        root_url, root_headers = endpoints["root"]
+        with ThreadPoolExecutor(1) as pool:  # the hall signs in at 160 a minute meanwhile
+            storm = pool.submit(sign_ins, base, seconds)
+            rps, p99 = wrk(root_url, seconds, root_headers)
+            waits = storm.result()
+        report(f"{kind}_root_rps_during_sign_ins", rps, "req/s")
+        report(f"{kind}_root_p99_during_sign_ins_ms", p99)
+        report(f"{kind}_sign_in_p99_ms", sorted(waits)[int(len(waits) * 0.99) - 1])
     finally:
         stop(server)
 
