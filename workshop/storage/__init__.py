@@ -1,2 +1,2 @@
-"""Storage: how versions sit in the database (interval rows) and the process-wide caches of
-what published versions render to. Services call it; it knows no permissions."""
+"""Storage: how versions sit in the database (interval rows, order keys, the search index)
+and how they are read back as engine trees. Services call it; it knows no permissions."""

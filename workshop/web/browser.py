@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..services import browsing, formats, taxonomies
 from .downloads import file_response
-from .htmx import fragment_response, render, wants_fragment
-
-
-def locale() -> str:
-    return str(get_locale())
-
+from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
 
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
 DIFF_KINDS = ("add", "relabel", "move", "retire")
@@ -64,15 +58,17 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
     offset = request.args.get("offset", 0, type=int)
     if wants_fragment():  # what the tree asks for as it opens: the same for every reader
         at = browsing.version_ref(current_user, slug, ref)
-
-        def render_level() -> str:
-            listing = browsing.children(current_user, slug, at.version.number, parent, offset)
-            return render_template(
-                "taxonomy/_tree_level.html", version_ref=at, listing=listing, level=level
-            )
-
-        key = ("children", browsing.content_key(at), parent, offset, level, locale())
-        return fragment_response(browsing.rendered(key, render_level))
+        number = at.version.number
+        return cached_fragment(
+            at,
+            "taxonomy/_tree_level.html",
+            (parent, offset, level),
+            lambda: {
+                "version_ref": at,
+                "listing": browsing.children(current_user, slug, number, parent, offset),
+                "level": level,
+            },
+        )
     listing = browsing.children(current_user, slug, ref, parent, offset)
     return render(
         "taxonomy/browse.html",
@@ -90,13 +86,16 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
     offset = request.args.get("offset", 0, type=int)
     if wants_fragment():
         at = browsing.version_ref(current_user, slug, ref)
-
-        def render_concept() -> str:
-            view = browsing.concept(current_user, slug, at.version.number, concept_id, offset)
-            return render_template("taxonomy/_concept.html", view=view, version_ref=view.at)
-
-        key = ("concept", browsing.content_key(at), concept_id, offset, locale())
-        return fragment_response(browsing.rendered(key, render_concept))
+        number = at.version.number
+        return cached_fragment(
+            at,
+            "taxonomy/_concept.html",
+            (concept_id, offset),
+            lambda: {
+                "view": browsing.concept(current_user, slug, number, concept_id, offset),
+                "version_ref": at,
+            },
+        )
     view = browsing.concept(current_user, slug, ref, concept_id, offset)
     return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, version_ref=view.at)
 
@@ -108,15 +107,17 @@ def search(slug: str, ref: str) -> ResponseReturnValue:
     query = request.args.get("q", "")[:200]
     if wants_fragment():  # as people type: the same query often comes again
         at = browsing.version_ref(current_user, slug, ref)
-
-        def render_results() -> str:
-            _at, matches = browsing.search(current_user, slug, at.version.number, query)
-            return render_template(
-                "taxonomy/_search_results.html", version_ref=at, matches=matches, query=query
-            )
-
-        key = ("search", browsing.content_key(at), query, locale())  # the page shows the query
-        return fragment_response(browsing.rendered(key, render_results))
+        number = at.version.number
+        return cached_fragment(
+            at,
+            "taxonomy/_search_results.html",
+            (query,),  # as typed: the results repeat it
+            lambda: {
+                "version_ref": at,
+                "matches": browsing.search(current_user, slug, number, query)[1],
+                "query": query,
+            },
+        )
     at, matches = browsing.search(current_user, slug, ref, query)
     return render(
         "taxonomy/search.html",
@@ -144,20 +145,19 @@ def diff(slug: str) -> ResponseReturnValue:
     show = show if show in DIFF_KINDS else ""
     difference = browsing.difference(current_user, slug, a, b)  # computed once per pair
 
-    def render_table() -> str:
-        shown = [c for c in difference.changes if not show or c.op == show]
-        return render_template(
-            "taxonomy/_diff_table.html",
-            difference=difference,
-            changes=shown,
-            show=show,
-            kinds=DIFF_KINDS,
-        )
-
     old = browsing.VersionRef(difference.taxonomy, difference.old)
     new = browsing.VersionRef(difference.taxonomy, difference.new)
-    key = ("diff", browsing.content_key(old), browsing.content_key(new), show, locale())
-    table = browsing.rendered(key, render_table)
+    table = cached_render(
+        old,
+        "taxonomy/_diff_table.html",
+        (browsing.content_key(new), show),
+        lambda: {
+            "difference": difference,
+            "changes": [c for c in difference.changes if not show or c.op == show],
+            "show": show,
+            "kinds": DIFF_KINDS,
+        },
+    )
     if wants_fragment():
         return fragment_response(table)
     return render_template(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
-from ..services.browsing import Fragment
+from ..services import browsing
+from ..services.browsing import Fragment, VersionRef
 from .downloads import chosen_encoding
 
 
@@ -28,6 +31,22 @@ def render(page: str, fragment: str, status: int = 200, **context: Any) -> Respo
     )
     response.vary.add("HX-Request")
     return response
+
+
+def cached_render(
+    at: VersionRef, template: str, arguments: tuple[object, ...], context: Callable[[], Any]
+) -> Fragment:
+    """A partial drawn only from published version `at` (and `arguments`), so the same for
+    every reader of a language: rendered once, from `context()`, then kept."""
+    key = (template, browsing.content_key(at), *arguments, str(get_locale()))
+    return browsing.rendered(key, lambda: render_template(template, **context()))
+
+
+def cached_fragment(
+    at: VersionRef, template: str, arguments: tuple[object, ...], context: Callable[[], Any]
+) -> Response:
+    """`cached_render` as an htmx answer with its strong ETag."""
+    return fragment_response(cached_render(at, template, arguments, context))
 
 
 def fragment_response(fragment: Fragment) -> Response:
