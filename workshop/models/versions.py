@@ -8,6 +8,7 @@ closes about ten rows and adds about ten; reading version k is one indexed query
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -130,5 +132,8 @@ class ConceptRevision(db.Model):  # type: ignore[name-defined]
     notes: Mapped[dict[str, str]] = mapped_column(JSON)
     alt_labels: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     related: Mapped[list[str]] = mapped_column(JSON)
+    # The other SKOS fields (hidden labels, notations, mappings, other notes, IRI), as in
+    # the JSON export; {} for most concepts.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, server_default=text("'{}'"))
     # Normalised labels and synonyms (case, spacing, tatweel folded) for search.
     search_text: Mapped[str] = mapped_column(Text)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 from ..caching import BoundedCache
 from ..models import ConceptRevision, Taxonomy, Version, db
 from ..taxonomy import (
-    NO_ALT,
+    NO_DETAILS,
     NO_TEXT,
     Concept,
     Status,
@@ -38,6 +38,7 @@ from ..taxonomy import (
     label_key,
     paused_gc,
 )
+from ..taxonomy import details as concept_details
 from ..taxonomy.formats import concept_record
 from . import order_keys
 
@@ -67,7 +68,10 @@ COLUMNS = (
     ConceptRevision.replaced_by,
     type_coerce(ConceptRevision.related, Text),
     type_coerce(ConceptRevision.alt_labels, Text),
+    type_coerce(ConceptRevision.details, Text),
 )
+# The details fields that have columns of their own.
+OWN_COLUMNS = ("alt_labels", "related")
 _EMPTY_JSON = ("{}", "[]", None)
 
 
@@ -77,7 +81,13 @@ STATUSES = {status.value: status for status in Status}
 def concept_of(row: Sequence[Any], position: int) -> Concept:
     """A stored row as an engine Concept at `position` among its siblings (the text was
     cleaned before it was stored)."""
-    concept_id, labels, notes, parent, _key, status, replaced_by, related, alt = row
+    concept_id, labels, notes, parent, _key, status, replaced_by, related, alt, more = row
+    details = NO_DETAILS
+    if related not in _EMPTY_JSON or alt not in _EMPTY_JSON or more not in _EMPTY_JSON:
+        stored = _json(more) if more not in _EMPTY_JSON else {}
+        stored["related"] = _json(related) if related not in _EMPTY_JSON else []
+        stored["alt_labels"] = _json(alt) if alt not in _EMPTY_JSON else {}
+        details = concept_details.from_record(stored)
     return Concept(
         concept_id,
         _json(labels),
@@ -86,8 +96,7 @@ def concept_of(row: Sequence[Any], position: int) -> Concept:
         position,
         STATUSES[status],
         replaced_by,
-        tuple(_json(related)) if related not in _EMPTY_JSON else (),
-        {k: tuple(v) for k, v in _json(alt).items()} if alt not in _EMPTY_JSON else NO_ALT,
+        details,
     )
 
 
@@ -140,9 +149,9 @@ def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
 
 def row_of(taxonomy_id: int, number: int, concept: Concept, order_key: int) -> dict[str, Any]:
     search = " \n ".join(
-        label_key(text)
-        for text in (*concept.labels.values(), *(a for v in concept.alt_labels.values() for a in v))
+        label_key(text) for text in (*concept.labels.values(), *concept.details.search_texts())
     )
+    details = concept_details.record(concept.details)
     return {
         "taxonomy_id": taxonomy_id,
         "concept_id": concept.id,
@@ -156,8 +165,9 @@ def row_of(taxonomy_id: int, number: int, concept: Concept, order_key: int) -> d
         "label_en": concept.labels.get("en"),
         "labels": dict(concept.labels),
         "notes": dict(concept.notes),
-        "alt_labels": {k: list(v) for k, v in concept.alt_labels.items()},
-        "related": list(concept.related),
+        "alt_labels": details.pop("alt_labels", {}),
+        "related": details.pop("related", []),
+        "details": details,
         "search_text": search,
     }
 

@@ -1,25 +1,28 @@
-"""The taxonomy engine (pure: no Flask, no SQLAlchemy): trees, the five change operations,
+"""The taxonomy engine (pure: no Flask, no SQLAlchemy): trees, the change operations,
 three-way apply and merge, diff, the id-less matcher and validation.
 
 This module is the engine's public face: the rest of the application imports from here
 (and from `workshop.taxonomy.formats` for files), never from the modules inside.
 """
 
-from . import changes
+from . import changes, details
 from .apply import LENIENT, Applied, Outcome, Result, apply, seen_in_order
 from .build import build
 from .changes import (
     Add,
+    Annotate,
     Change,
     ChangeFormatError,
     ChildPolicy,
     Merge,
     Move,
+    Reinstate,
     Relabel,
     Retire,
     from_json,
     to_json,
 )
+from .details import NO_DETAILS, Details, make_details
 from .diff import DiffError, diff
 from .findings import Conflict, Finding, Severity, TreeError
 from .match import Matching, adopt_ids, match
@@ -34,14 +37,17 @@ __all__ = [
     "DEFAULT_POLICY",
     "LENIENT",
     "NO_ALT",
+    "NO_DETAILS",
     "NO_TEXT",
     "Add",
+    "Annotate",
     "Applied",
     "Change",
     "ChangeFormatError",
     "ChildPolicy",
     "Concept",
     "Conflict",
+    "Details",
     "DiffError",
     "Finding",
     "Matching",
@@ -52,6 +58,7 @@ __all__ = [
     "Policy",
     "Proposal",
     "ProposalReport",
+    "Reinstate",
     "Relabel",
     "Result",
     "Retire",
@@ -63,12 +70,14 @@ __all__ = [
     "apply",
     "build",
     "changes",
+    "details",
     "diff",
     "empty_tree",
     "from_json",
     "label_key",
     "longest_increasing",
     "make_concept",
+    "make_details",
     "match",
     "merge",
     "paused_gc",

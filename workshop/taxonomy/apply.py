@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 
 from .build import retired_concept
-from .changes import Add, Change, ChildPolicy, Merge, Move, Relabel, Retire, with_seen
+from .changes import (
+    Add,
+    Annotate,
+    Change,
+    ChildPolicy,
+    Merge,
+    Move,
+    Reinstate,
+    Relabel,
+    Retire,
+    with_seen,
+)
 from .draft import Draft
 from .findings import Conflict, Finding, Severity
 from .memory import without_gc_pauses
-from .model import Concept, Tree
+from .model import Concept, Status, Tree
 from .validate import DEFAULT_POLICY, Policy, concept_findings
 
 
@@ -164,7 +175,22 @@ def apply_one(draft: Draft, change: Change, policy: Policy) -> tuple[Result, Ite
         return _move(draft, change)
     if isinstance(change, Retire):
         return _retire(draft, change)
+    if isinstance(change, Annotate):
+        return _annotate(draft, change)
+    if isinstance(change, Reinstate):
+        return _reinstate(draft, change)
     return _merge(draft, change)
+
+
+def _editable(draft: Draft, concept_id: str, seen_status: Status | None) -> Concept:
+    """The concept a relabel or annotate edits: an active one, or a retired one when the
+    change knew it was retired (a diff between versions edits retired concepts too)."""
+    concept = draft.get(concept_id)
+    if concept is None:
+        raise Refused("unknown_concept", concept_id)
+    if not concept.active and seen_status is not Status.RETIRED:
+        raise Refused("concept_retired", concept_id)
+    return concept
 
 
 def _active(draft: Draft, concept_id: str) -> Concept:
@@ -200,19 +226,20 @@ def _add(draft: Draft, change: Add, policy: Policy) -> tuple[Result, Iterable[st
             and existing.parent == change.parent
             and existing.labels == change.labels
             and existing.notes == change.notes
+            and existing.details == change.details
         ):
             return Result.NOOP, ()
         raise Refused("id_taken", change.id)
     _check_parent(draft, change.parent, change.id)
-    concept = Concept(change.id, change.labels, change.notes)
+    concept = Concept(change.id, change.labels, change.notes, details=change.details)
     _check_labels(concept, policy)
     draft.insert(concept, change.parent, change.position)
     return Result.APPLIED, (change.id,)
 
 
 def _relabel(draft: Draft, change: Relabel, policy: Policy) -> tuple[Result, Iterable[str]]:
-    current = _active(draft, change.id)
     seen = change.seen
+    current = _editable(draft, change.id, seen.status if seen else None)
     updated = {"label": dict(current.labels), "note": dict(current.notes)}
     changed = False
     for field, touched, now_map, seen_map in (
@@ -245,6 +272,58 @@ def _relabel(draft: Draft, change: Relabel, policy: Policy) -> tuple[Result, Ite
     )
     _check_labels(concept, policy)
     draft.put(concept)
+    return Result.APPLIED, (change.id,) if concept.active else ()
+
+
+def _annotate(draft: Draft, change: Annotate) -> tuple[Result, Iterable[str]]:
+    seen = change.seen
+    current = _editable(draft, change.id, seen.status if seen else None)
+    updated = {}
+    for name, value in change.values.items():
+        now = getattr(current.details, name)
+        if now == value:
+            continue
+        if seen is not None and name in seen.values and seen.values[name] != now:
+            raise Refused(
+                "changed_since_base",
+                change.id,
+                field=name,
+                current=_shown(now),
+                seen=_shown(seen.values[name]),
+            )
+        updated[name] = value
+    if not updated:
+        return Result.NOOP, ()
+    draft.put(replace(current, details=replace(current.details, **updated)))
+    return Result.APPLIED, ()
+
+
+def _shown(value: object) -> str:
+    """A detail field's value in a conflict message."""
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _reinstate(draft: Draft, change: Reinstate) -> tuple[Result, Iterable[str]]:
+    current = draft.get(change.id)
+    if current is None:
+        raise Refused("unknown_concept", change.id)
+    if current.active:
+        if current.parent == change.parent:
+            return Result.NOOP, ()  # someone else already brought it back here
+        raise Refused(
+            "changed_since_base", change.id, field="status", current="active", seen="retired"
+        )
+    _check_parent(draft, change.parent, change.id)
+    back = replace(current, status=Status.ACTIVE, replaced_by=None)
+    draft.insert(back, change.parent, change.position)
     return Result.APPLIED, (change.id,)
 
 
@@ -279,9 +358,22 @@ def _retire(draft: Draft, change: Retire) -> tuple[Result, Iterable[str]]:
     if not current.active:
         if current.replaced_by == change.replaced_by:
             return Result.NOOP, ()
-        raise Refused(
-            "changed_since_base", change.id, field="status", current="retired", seen="active"
-        )
+        seen = change.seen
+        if seen is None:
+            return _replace_retired(draft, current, change.replaced_by)
+        if seen.status is Status.ACTIVE:
+            raise Refused(
+                "changed_since_base", change.id, field="status", current="retired", seen="active"
+            )
+        if seen.replaced_by != current.replaced_by:
+            raise Refused(
+                "changed_since_base",
+                change.id,
+                field="replaced_by",
+                current=current.replaced_by or "-",
+                seen=seen.replaced_by or "-",
+            )
+        return _replace_retired(draft, current, change.replaced_by)
     descendants = draft.descendants(change.id)
     cascade = change.children is ChildPolicy.CASCADE
     if change.replaced_by is not None:
@@ -312,6 +404,16 @@ def _retire(draft: Draft, change: Retire) -> tuple[Result, Iterable[str]]:
         draft.insert(draft.detach(child), retired.parent, retired.position + offset)
     draft.put(retired_concept(retired, change.replaced_by))
     return Result.APPLIED, children
+
+
+def _replace_retired(
+    draft: Draft, current: Concept, replaced_by: str | None
+) -> tuple[Result, Iterable[str]]:
+    """A retired concept points at another replacement (or none)."""
+    if replaced_by is not None and (replaced_by == current.id or draft.get(replaced_by) is None):
+        raise Refused("invalid_replacement", current.id, target=replaced_by)
+    draft.put(replace(current, replaced_by=replaced_by))
+    return Result.APPLIED, ()
 
 
 def _merge(draft: Draft, change: Merge) -> tuple[Result, Iterable[str]]:

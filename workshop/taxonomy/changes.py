@@ -1,4 +1,6 @@
-"""The five change operations and their JSON form (DESIGN.md section 5).
+"""The change operations and their JSON form (DESIGN.md section 5): the five of the design,
+`annotate` (synonyms, codes, links, other notes, IRI) and `reinstate` (a retired concept
+comes back), so that the difference between any two versions can be expressed.
 
 Each change may carry `seen` (JSON `from`): what the proposer saw in the base version for the
 fields the change touches. That makes it a three-way change that can be applied to a later
@@ -13,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from .details import FIELDS, NO_DETAILS, Details, field_record, field_value, from_record, record
 from .model import Concept, Status
 from .text import clean, clean_map
 
@@ -45,6 +48,7 @@ class Add:
     position: int
     labels: FrozenText
     notes: FrozenText = field(default_factory=lambda: NO_TEXT)
+    details: Details = NO_DETAILS
     op = "add"
 
 
@@ -52,6 +56,8 @@ class Add:
 class RelabelSeen:
     labels: Mapping[str, str | None]
     notes: Mapping[str, str | None]
+    # A retired concept's labels may change only when the change knew it was retired.
+    status: Status = Status.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,39 @@ class Relabel:
     notes: Mapping[str, str | None] = field(default_factory=lambda: NO_TEXT)
     seen: RelabelSeen | None = None
     op = "relabel"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotateSeen:
+    values: Mapping[str, Any]
+    status: Status = Status.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Annotate:
+    """Set whole fields of a concept's details (`values`: field name -> canonical value,
+    see details.FIELDS); each field is compared three-way on its own."""
+
+    id: str
+    values: Mapping[str, Any]
+    seen: AnnotateSeen | None = None
+    op = "annotate"
+
+
+@dataclass(frozen=True, slots=True)
+class ReinstateSeen:
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Reinstate:
+    """Bring a retired concept back into the tree under `parent` at `position`."""
+
+    id: str
+    parent: str | None
+    position: int
+    seen: ReinstateSeen | None = None
+    op = "reinstate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +123,7 @@ class Move:
 class RetireSeen:
     status: Status
     descendants: tuple[str, ...] | None = None  # recorded for a cascade
+    replaced_by: str | None = None  # recorded when it was retired already
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +150,8 @@ class Merge:
     op = "merge"
 
 
-Change = Add | Relabel | Move | Retire | Merge
+Change = Add | Relabel | Move | Retire | Merge | Annotate | Reinstate
+OPS = ("add", "relabel", "move", "retire", "merge", "annotate", "reinstate")
 
 
 def add(
@@ -119,10 +160,24 @@ def add(
     position: int,
     labels: Mapping[str, str | None],
     notes: Mapping[str, str | None] | None = None,
+    details: Details = NO_DETAILS,
 ) -> Add:
     return Add(
-        clean(id), clean(parent) if parent else None, position, _frozen(labels), _frozen(notes)
+        clean(id),
+        clean(parent) if parent else None,
+        position,
+        _frozen(labels),
+        _frozen(notes),
+        details,
     )
+
+
+def annotate(id: str, **values: Any) -> Annotate:
+    """An annotate change from plain values (ValueError names a field it cannot take)."""
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+    return Annotate(clean(id), {k: field_value(k, v) for k, v in sorted(values.items())})
 
 
 def relabel(
@@ -159,6 +214,13 @@ def with_seen(change: Change, base: TreeView) -> Change:
                 MappingProxyType({k: concept.notes.get(k) for k in change.notes}),
             ),
         )
+    # (Editing a retired concept takes a `seen` that says so; it is never inferred here, so
+    # a proposal cannot edit a concept that is retired, whatever retired it.)
+    if isinstance(change, Annotate):
+        values = {k: getattr(concept.details, k) for k in change.values}
+        return replace(change, seen=AnnotateSeen(MappingProxyType(values)))
+    if isinstance(change, Reinstate):
+        return replace(change, seen=ReinstateSeen(concept.status))
     if isinstance(change, Move):
         return replace(change, seen=MoveSeen(concept.parent, concept.position))
     if isinstance(change, Retire):
@@ -167,7 +229,8 @@ def with_seen(change: Change, base: TreeView) -> Change:
             if change.children is ChildPolicy.CASCADE and concept.active
             else None
         )
-        return replace(change, seen=RetireSeen(concept.status, descendants))
+        replaced_by = None if concept.active else concept.replaced_by
+        return replace(change, seen=RetireSeen(concept.status, descendants, replaced_by))
     return replace(change, seen=MergeSeen(concept.status))
 
 
@@ -184,12 +247,24 @@ def to_json(change: Change) -> dict[str, Any]:
             position=change.position,
             labels=dict(change.labels),
             notes=dict(change.notes),
+            **record(change.details),
         )
         return data
     if isinstance(change, Relabel):
         data.update(labels=dict(change.labels), notes=dict(change.notes))
         if change.seen:
             data["from"] = {"labels": dict(change.seen.labels), "notes": dict(change.seen.notes)}
+            if change.seen.status is not Status.ACTIVE:
+                data["from"]["status"] = change.seen.status.value
+    elif isinstance(change, Annotate):
+        data.update({k: field_record(k, v) for k, v in change.values.items()})
+        if change.seen:
+            data["from"] = {k: field_record(k, v) for k, v in change.seen.values.items()}
+            data["from"]["status"] = change.seen.status.value
+    elif isinstance(change, Reinstate):
+        data.update(parent=change.parent, position=change.position)
+        if change.seen:
+            data["from"] = {"status": change.seen.status.value}
     elif isinstance(change, Move):
         data.update(parent=change.parent, position=change.position)
         if change.seen:
@@ -200,6 +275,8 @@ def to_json(change: Change) -> dict[str, Any]:
             seen: dict[str, Any] = {"status": change.seen.status.value}
             if change.seen.descendants is not None:
                 seen["descendants"] = list(change.seen.descendants)
+            if change.seen.status is Status.RETIRED:
+                seen["replaced_by"] = change.seen.replaced_by
             data["from"] = seen
     else:
         data["into"] = change.into
@@ -224,7 +301,21 @@ def from_json(data: Mapping[str, Any]) -> Change:
             _position(data),
             _texts(data, "labels"),
             _texts(data, "notes"),
+            _details(data, concept),
         )
+    if op == "annotate":
+        values = _field_values(data, concept)
+        if not values:
+            raise ChangeFormatError(f"annotate {concept}: give one of {', '.join(FIELDS)}")
+        annotate_seen = None
+        if seen is not None:
+            annotate_seen = AnnotateSeen(
+                _field_values(seen, concept, values), _status(seen, concept)
+            )
+        return Annotate(concept, values, annotate_seen)
+    if op == "reinstate":
+        reinstate_seen = ReinstateSeen(_status(seen, concept)) if seen is not None else None
+        return Reinstate(concept, _optional_text(data, "parent"), _position(data), reinstate_seen)
     if op == "relabel":
         labels, notes = _texts(data, "labels"), _texts(data, "notes")
         if not labels and not notes:
@@ -232,7 +323,9 @@ def from_json(data: Mapping[str, Any]) -> Change:
         relabel_seen = None
         if seen is not None:
             relabel_seen = RelabelSeen(
-                _touched(_texts(seen, "labels")), _touched(_texts(seen, "notes"))
+                _touched(_texts(seen, "labels")),
+                _touched(_texts(seen, "notes")),
+                _status(seen, concept),
             )
         return relabel(concept, labels, notes, relabel_seen)
     if op == "move":
@@ -255,12 +348,37 @@ def from_json(data: Mapping[str, Any]) -> Change:
                 tuple(sorted(clean(str(d)) for d in descendants))
                 if descendants is not None
                 else None,
+                _optional_text(seen, "replaced_by"),
             )
         return Retire(concept, policy, _optional_text(data, "replaced_by"), retire_seen)
     if op == "merge":
         merge_seen = MergeSeen(_status(seen, concept)) if seen is not None else None
         return Merge(concept, _text(data, "into"), merge_seen)
-    raise ChangeFormatError(f"unknown op {op!r} (expected add, relabel, move, retire or merge)")
+    raise ChangeFormatError(f"unknown op {op!r} (expected one of {', '.join(OPS)})")
+
+
+def _details(data: Mapping[str, Any], concept: str) -> Details:
+    try:
+        return from_record(data)
+    except ValueError as error:
+        raise ChangeFormatError(f"{concept}: {error}") from None
+
+
+def _field_values(
+    data: Mapping[str, Any], concept: str, only: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The detail fields present in `data` (for `from`: those the change sets, empty when
+    absent), in canonical form."""
+    names = sorted(only) if only is not None else [f for f in FIELDS if f in data]
+    try:
+        return {name: field_value(name, data.get(name, _EMPTY_FIELD[name])) for name in names}
+    except ValueError as error:
+        raise ChangeFormatError(f"annotate {concept}: {error}") from None
+
+
+_EMPTY_FIELD: dict[str, Any] = {
+    name: field_record(name, getattr(NO_DETAILS, name)) for name in FIELDS
+}
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:

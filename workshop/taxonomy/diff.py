@@ -7,15 +7,20 @@ from collections.abc import Mapping, Sequence
 from .apply import LENIENT, Result, apply_one
 from .changes import (
     Add,
+    Annotate,
+    AnnotateSeen,
     Change,
     ChildPolicy,
     Move,
     MoveSeen,
+    Reinstate,
+    ReinstateSeen,
     Relabel,
     RelabelSeen,
     Retire,
     RetireSeen,
 )
+from .details import FIELDS
 from .draft import Draft
 from .memory import without_gc_pauses
 from .model import Concept, Status, Tree
@@ -23,7 +28,7 @@ from .sequences import longest_increasing
 
 
 class DiffError(ValueError):
-    """b cannot be reached from a with the five operations."""
+    """b cannot be reached from a with the change operations."""
 
 
 @without_gc_pauses
@@ -36,9 +41,11 @@ def diff(a: Tree, b: Tree) -> list[Change]:
     moving one concept out of 20,000 siblings is one move. The cost is linear in the size of
     the trees plus, per move, a scan of one sibling list.
 
-    Concepts of `a` that `b` lacks or has retired are retired (with b's replaced_by). `b` may
-    not reactivate a concept retired in `a`; changes to concepts retired in both are not
-    expressible and are ignored.
+    Concepts of `a` that `b` lacks or has retired are retired (with b's replaced_by); a
+    concept retired in `a` and active in `b` is reinstated; a concept retired in both gets
+    b's labels, details and replacement. Concepts `b` does not have at all stay as they are
+    in `a` (ids are never deleted), so apply(a, diff(a, b)) has every concept of b as b has
+    it, and the rest retired.
     """
     draft = Draft(a)
     changes: list[Change] = []
@@ -63,17 +70,16 @@ def diff(a: Tree, b: Tree) -> list[Change]:
                 # to concepts that leave this parent later.
                 position = 0 if after is None else draft.position(after) + 1
             if current is None:
-                emit(Add(concept_id, parent, position, target.labels, target.notes))
+                emit(Add(concept_id, parent, position, target.labels, target.notes, target.details))
                 continue
             if current is not target:  # the same object: its content is unchanged
                 if not current.active:
-                    raise DiffError(
-                        f"{concept_id} is retired in the first tree and active in the "
-                        "second; a retired concept cannot be reinstated"
-                    )
-                relabelled = _relabel(current, target)
-                if relabelled is not None:
-                    emit(relabelled)
+                    emit(Reinstate(concept_id, parent, position, ReinstateSeen(current.status)))
+                    for edit in _edits(draft.concepts[concept_id], target):
+                        emit(edit)
+                    continue
+                for edit in _edits(current, target):
+                    emit(edit)
             # (Its order may still have changed: a sibling may have moved around it.)
             if concept_id not in staying:
                 now = draft.position(concept_id)
@@ -86,10 +92,16 @@ def diff(a: Tree, b: Tree) -> list[Change]:
     leaving = sorted(
         c for c, concept in a.concepts.items() if concept.active and not _active_in(b, c)
     )
+    still_retired: list[str] = []
     for gone in b.retired():
-        if gone.id not in a.concepts:  # born and retired between a and b
-            emit(Add(gone.id, None, len(draft.children(None)), gone.labels, gone.notes))
+        before = a.concepts.get(gone.id)
+        if before is None:  # born and retired between a and b
+            emit(
+                Add(gone.id, None, len(draft.children(None)), gone.labels, gone.notes, gone.details)
+            )
             leaving.append(gone.id)
+        elif not before.active and before is not gone:
+            still_retired.append(gone.id)
     for concept_id in _replaced_first(leaving, b):
         concept = b.get(concept_id)
         replaced_by = concept.replaced_by if concept is not None else None
@@ -100,12 +112,37 @@ def diff(a: Tree, b: Tree) -> list[Change]:
                 "active concept when it is retired"
             )
         if concept is not None:  # relabelled, then retired
-            relabelled = _relabel(draft.concepts[concept_id], concept)
-            if relabelled is not None:
-                emit(relabelled)
+            for edit in _edits(draft.concepts[concept_id], concept):
+                emit(edit)
         # Promote: the children still here are retired too, later; none of them is in b.
         emit(Retire(concept_id, ChildPolicy.PROMOTE, replaced_by, RetireSeen(Status.ACTIVE)))
+    for concept_id in sorted(still_retired):  # retired on both sides, changed in between
+        current, target = draft.concepts[concept_id], b.concepts[concept_id]
+        for edit in _edits(current, target):
+            emit(edit)
+        if current.replaced_by != target.replaced_by:
+            seen = RetireSeen(Status.RETIRED, None, current.replaced_by)
+            emit(Retire(concept_id, ChildPolicy.PROMOTE, target.replaced_by, seen))
     return changes
+
+
+def _edits(current: Concept, target: Concept) -> list[Change]:
+    """The relabel and annotate that give `current` the labels, notes and details of
+    `target` (none when they already match)."""
+    edits: list[Change] = []
+    relabelled = _relabel(current, target)
+    if relabelled is not None:
+        edits.append(relabelled)
+    if current.details != target.details:
+        names = [f for f in FIELDS if getattr(current.details, f) != getattr(target.details, f)]
+        edits.append(
+            Annotate(
+                current.id,
+                {f: getattr(target.details, f) for f in names},
+                AnnotateSeen({f: getattr(current.details, f) for f in names}, current.status),
+            )
+        )
+    return edits
 
 
 def _in_order(targets: tuple[str, ...], current: Sequence[str]) -> set[str]:
@@ -152,6 +189,8 @@ def _relabel(current: Concept, target: Concept) -> Relabel | None:
         labels,
         notes,
         RelabelSeen(
-            {k: current.labels.get(k) for k in labels}, {k: current.notes.get(k) for k in notes}
+            {k: current.labels.get(k) for k in labels},
+            {k: current.notes.get(k) for k in notes},
+            current.status,
         ),
     )

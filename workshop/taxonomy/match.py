@@ -89,7 +89,9 @@ def adopt_ids(old: Tree, new: Tree, matching: Matching) -> Tree:
                 if concept.replaced_by
                 else None
             ),
-            related=tuple(rename.get(r, r) for r in concept.related),
+            details=replace(
+                concept.details, related=tuple(sorted(rename.get(r, r) for r in concept.related))
+            ),
         )
         for concept in new.concepts.values()
     ]

@@ -70,6 +70,39 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "للمفهوم {concept} أكثر من مفهوم أعم؛ وُضع تحت {parent} وحُفظت البقية ({others}) "
         "كمفاهيم مرتبطة.",
     ),
+    "outside_link": (
+        "{concept} is related to {target}, which is not in the file; it was kept as a "
+        "mapping link (relatedMatch).",
+        "يرتبط {concept} بـ{target} وهو ليس في الملف؛ حُفظ رابطَ مطابقة (relatedMatch).",
+    ),
+    "outside_parent": (
+        "{concept} has the broader concept {target}, which is not in the file; it was kept as "
+        "a mapping link (broadMatch).",
+        "للمفهوم {concept} مفهوم أعم {target} ليس في الملف؛ حُفظ رابطَ مطابقة (broadMatch).",
+    ),
+    "several_texts": (
+        "{concept} has several {property} in {language}; “{kept}” was kept as the main one and "
+        "the others as synonyms or notes.",
+        "للمفهوم {concept} أكثر من {property} باللغة {language}؛ اعتُمد “{kept}” وحُفظت البقية "
+        "مرادفاتٍ أو ملاحظات.",
+    ),
+    "several_schemes": (
+        "The file has {count} concept schemes ({schemes}); their concepts were imported into "
+        "one taxonomy.",
+        "في الملف {count} مخططات مفاهيم ({schemes})؛ استُوردت مفاهيمها في تصنيف واحد.",
+    ),
+    "unkept_property": (
+        "{count} statement(s) use {property}, which this tool does not keep.",
+        "تستخدم {count} عبارة الخاصية {property} التي لا تحفظها هذه الأداة.",
+    ),
+    "bad_ids": (
+        "The ids cannot be taken as asked: {reason}.",
+        "تعذّر أخذ المعرّفات كما طُلب: {reason}.",
+    ),
+    "duplicate_iri": (
+        "{concept} and {other} have the same IRI {iri}.",
+        "للمفهومين {concept} و{other} المعرّف الدولي نفسه {iri}.",
+    ),
     "promoted_from_retired": (
         "{concept} was under the retired {parent}; it was moved up to {target}.",
         "كان {concept} تحت المفهوم الموقوف {parent}؛ فنُقل إلى {target}.",

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .details import NO_DETAILS, NO_MULTI, Details, make_details
 from .text import clean, clean_map, label_key
 
 EMPTY: Mapping[str, str] = {}
-NO_ALT: Mapping[str, tuple[str, ...]] = {}
+NO_ALT = NO_MULTI
 LabelKey = tuple[str, str]  # (language, normalised label)
 
 
@@ -24,18 +25,24 @@ class Concept:
 
     id: str
     labels: Mapping[str, str] = field(default_factory=lambda: EMPTY)
-    notes: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    notes: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # scope note per language
     parent: str | None = None
     position: int = 0
     status: Status = Status.ACTIVE
     replaced_by: str | None = None
-    related: tuple[str, ...] = ()
-    # Synonyms per language (SKOS altLabel): carried through formats, not changed by the ops.
-    alt_labels: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: NO_ALT)
+    details: Details = NO_DETAILS  # synonyms, codes, links, other notes, IRI
 
     @property
     def active(self) -> bool:
         return self.status is Status.ACTIVE
+
+    @property
+    def alt_labels(self) -> Mapping[str, tuple[str, ...]]:
+        return self.details.alt_labels
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        return self.details.related
 
     def label(self, language: str, fallback: str = "en") -> str:
         return self.labels.get(language) or self.labels.get(fallback) or self.id
@@ -51,8 +58,7 @@ class Concept:
             position,
             self.status,
             self.replaced_by,
-            self.related,
-            self.alt_labels,
+            self.details,
         )
 
 
@@ -66,8 +72,21 @@ def make_concept(
     replaced_by: str | None = None,
     related: Iterable[str] = (),
     alt_labels: Mapping[str, Iterable[str]] | None = None,
+    details: Details | None = None,
 ) -> Concept:
-    """A Concept with its text cleaned (NFC, stripped) and empty values dropped."""
+    """A Concept with its text cleaned (NFC, stripped) and empty values dropped. `related`
+    and `alt_labels` are a shorthand for those fields of `details`."""
+    if related or alt_labels:
+        base = details or NO_DETAILS
+        details = make_details(
+            alt_labels={**base.alt_labels, **(alt_labels or {})},
+            hidden_labels=base.hidden_labels,
+            notations=base.notations,
+            related=(*base.related, *related),
+            mappings=base.mappings,
+            other_notes=base.other_notes,
+            iri=base.iri,
+        )
     return Concept(
         id=clean(id),
         labels=clean_map(labels),
@@ -76,19 +95,8 @@ def make_concept(
         position=position,
         status=Status(status),
         replaced_by=clean(replaced_by) if replaced_by else None,
-        related=tuple(clean(r) for r in related),
-        alt_labels=clean_alt(alt_labels),
+        details=details or NO_DETAILS,
     )
-
-
-def clean_alt(values: Mapping[str, Iterable[str]] | None) -> dict[str, tuple[str, ...]]:
-    """Alternative labels cleaned, without empties or repeats, sorted for a stable order."""
-    result = {}
-    for language, labels in (values or {}).items():
-        cleaned = tuple(sorted({clean(label) for label in labels} - {""}))
-        if cleaned:
-            result[clean(language).lower()] = cleaned
-    return dict(sorted(result.items()))
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,6 +18,7 @@ RULES = {
     "dangling_parent": "every parent exists",
     "parent_retired": "every parent is active",
     "dangling_reference": "replaced_by and related point to existing concepts",
+    "duplicate_iri": "no two concepts share an IRI",
     "no_label": "every concept has a label in some language",
     "duplicate_label": "no two active siblings share a label in one language",
     "missing_language": "every concept has a label in each required language",
@@ -87,7 +88,15 @@ def validate(tree: Tree, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
     """Every finding of the whole tree (structure is guaranteed by construction)."""
     findings: list[Finding] = []
     concepts: Mapping[str, Concept] = tree.concepts
+    iris: dict[str, str] = {}
     for concept in concepts.values():
+        iri = concept.details.iri
+        if iri is not None:
+            other = iris.setdefault(iri, concept.id)
+            if other != concept.id:
+                findings.append(
+                    Finding("duplicate_iri", ERROR, concept.id, {"other": other, "iri": iri})
+                )
         findings.extend(concept_findings(concept, policy))
         for target in (concept.replaced_by, *concept.related):
             if target is not None and target not in concepts:

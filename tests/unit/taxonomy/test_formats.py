@@ -99,7 +99,16 @@ def test_agift_skos_with_deprecated_concepts():
     community = tree["Community-policing"]
     assert community.parent == "Law-enforcement"
     assert "Local police" in community.alt_labels["en"]
-    assert community.notes["en"].startswith("Administering programs")
+    definition = community.details.other_notes["definition"]["en"][0]
+    assert definition.startswith("Administering programs")
+    assert community.details.iri == "https://data.naa.gov.au/def/agift/Community-policing"
+    assert tree["Taxation"].details.hidden_labels == {"en": ("Tax exemptions",)}
+    unkept = {
+        w.params["property"]: w.params["count"]
+        for w in imported.warnings
+        if w.rule == "unkept_property"
+    }
+    assert unkept["dct:modified"] == 583  # (the 584th is on the scheme)
     promoted = [w for w in imported.warnings if w.rule == "promoted_from_retired"]
     assert len(promoted) == 6 and "Quarantine" in {w.concept for w in promoted}
     assert skos_format.read(skos_format.write(tree, "agift")).tree == tree

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.unit.taxonomy.trees import services
 from workshop.taxonomy import changes as ch
 from workshop.taxonomy.apply import Result, apply
 from workshop.taxonomy.build import build
-from workshop.taxonomy.diff import DiffError, diff
+from workshop.taxonomy.diff import diff
 from workshop.taxonomy.match import adopt_ids, match
 from workshop.taxonomy.merge import Proposal, merge
 from workshop.taxonomy.model import Status, make_concept
@@ -71,16 +69,69 @@ def test_diff_recognises_relabels_and_moves():
     assert diff(a, a) == []
 
 
-def test_diff_refuses_to_reinstate_a_retired_concept():
+def test_a_retired_concept_that_comes_back_is_reinstated_in_either_direction():
     a = services()
     b = build(
         [
             *(c for c in a.concepts.values() if c.id != "old-grants"),
-            make_concept("old-grants", {"ar": "المنح"}, position=9),
+            make_concept("old-grants", {"ar": "المنح"}, parent="education", position=9),
         ]
     )
-    with pytest.raises(DiffError, match="old-grants"):
-        diff(a, b)
+    forward = diff(a, b)
+    assert [(c.op, c.id) for c in forward] == [
+        ("reinstate", "old-grants"),
+        ("relabel", "old-grants"),
+    ]
+    assert apply(a, forward).tree == b
+    backward = diff(b, a)
+    assert [(c.op, c.id) for c in backward] == [("relabel", "old-grants"), ("retire", "old-grants")]
+    assert apply(b, backward).tree == a
+
+
+def test_a_concept_retired_on_both_sides_gets_the_later_labels_details_and_replacement():
+    a = services()
+    retired = a["old-grants"]
+    b = build(
+        [
+            *(c for c in a.concepts.values() if c.id != "old-grants"),
+            make_concept(
+                "old-grants",
+                {"ar": "المنح", "en": "Grants"},
+                status=Status.RETIRED,
+                replaced_by="schools",
+                alt_labels={"en": ["Bursaries"]},
+            ),
+        ]
+    )
+    changes = diff(a, b)
+    assert [c.op for c in changes] == ["relabel", "annotate", "retire"]
+    assert apply(a, changes).tree == b
+    assert apply(b, diff(b, a)).tree["old-grants"] == retired
+
+
+def test_a_proposal_cannot_relabel_or_annotate_a_concept_retired_since_it_was_written():
+    a = services()
+    later = apply(a, [ch.Retire("clinics")]).tree
+    for change in (ch.relabel("clinics", {"en": "Care"}), ch.annotate("clinics", notations=["7"])):
+        outcome = apply(later, [change], base=a).outcomes[0]
+        assert outcome.result is Result.CONFLICT
+        assert outcome.conflict.kind == "concept_retired"
+
+
+def test_annotate_is_three_way_per_field():
+    a = services()
+    mine = ch.annotate("clinics", alt_labels={"en": ["Health centres"]}, notations=["1.2"])
+    theirs = apply(a, [ch.annotate("clinics", notations=["01.2"])]).tree
+    outcome = apply(theirs, [mine], base=a).outcomes[0]
+    assert outcome.result is Result.CONFLICT
+    assert outcome.conflict.params["field"] == "notations"
+    same = apply(theirs, [ch.annotate("clinics", notations=["01.2"])], base=a)
+    assert same.outcomes[0].result is Result.NOOP
+    other = apply(a, [ch.annotate("clinics", related=["hospitals"])]).tree
+    merged = apply(other, [mine], base=a)
+    assert merged.ok
+    assert merged.tree["clinics"].details.related == ("hospitals",)
+    assert merged.tree["clinics"].details.notations == ("1.2",)
 
 
 def test_diff_retires_what_the_second_tree_lacks():

@@ -7,6 +7,7 @@ import pytest
 from tests.unit.taxonomy.invariants import check_invariants
 from tests.unit.taxonomy.trees import services
 from workshop.taxonomy.build import build
+from workshop.taxonomy.details import make_details
 from workshop.taxonomy.findings import Severity, TreeError
 from workshop.taxonomy.model import Status, make_concept
 from workshop.taxonomy.text import clean, label_key
@@ -120,8 +121,24 @@ def test_the_same_label_under_different_parents_is_fine():
     assert validate(tree) == []
 
 
+def test_two_concepts_with_one_iri_are_an_error_that_names_both():
+    iri = "https://example.org/t/health"
+    tree = build(
+        [
+            make_concept("a", {"ar": "أ"}, details=make_details(iri=iri)),
+            make_concept("b", {"ar": "ب"}, position=1, details=make_details(iri=iri)),
+        ]
+    )
+    findings = validate(tree)
+    assert [(f.rule, f.severity, f.concept) for f in findings] == [
+        ("duplicate_iri", Severity.ERROR, "b")
+    ]
+    assert "a" in findings[0].text("en") and iri in findings[0].text("ar")
+
+
 def test_every_rule_has_an_example_here():
     exercised = {
+        "duplicate_iri",
         "duplicate_id",
         "cycle",
         "dangling_parent",

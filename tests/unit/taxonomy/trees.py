@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from workshop.taxonomy import changes as ch
 from workshop.taxonomy.build import build
+from workshop.taxonomy.details import NO_DETAILS, Details, make_details
 from workshop.taxonomy.model import Status, Tree, make_concept
 
 ARABIC_WORDS = [
@@ -93,6 +94,7 @@ def trees(draw: st.DrawFn, max_size: int = 60) -> Tree:
                 {"ar": note} if note else None,
                 parent,
                 position=draw(st.integers(0, 5)),
+                details=draw(details(f"c{i}")),
             )
         )
     retired = draw(st.integers(0, 3))
@@ -102,10 +104,30 @@ def trees(draw: st.DrawFn, max_size: int = 60) -> Tree:
             {"ar": f"متقاعد {j}", "en": f"Retired {j}"},
             status=Status.RETIRED,
             replaced_by="c0" if j % 2 else None,
+            details=draw(details(f"r{j}")),
         )
         for j in range(retired)
     )
     return build(concepts)
+
+
+@st.composite
+def details(draw: st.DrawFn, n: int | str) -> Details:
+    """Mostly none; otherwise some of each kind of detail, in Arabic and English."""
+    if not draw(st.booleans()):
+        return NO_DETAILS
+    word = draw(st.integers(0, len(ARABIC_WORDS) - 1))
+    return make_details(
+        alt_labels=draw(
+            st.sampled_from([{}, {"ar": [ARABIC_WORDS[word]]}, {"en": [ENGLISH_WORDS[word % 13]]}])
+        ),
+        hidden_labels=draw(st.sampled_from([{}, {"ar": ["الصحه"]}])),
+        notations=draw(st.sampled_from([[], [f"0{n}"], [f"{n}", f"X{n}"]])),
+        related=draw(st.sampled_from([[], ["c0"], ["c1", "c2"]])),
+        mappings=draw(st.sampled_from([{}, {"exact": [f"http://example.org/cofog/{n}"]}])),
+        other_notes=draw(st.sampled_from([{}, {"definition": {"en": ["Defined"]}}])),
+        iri=draw(st.sampled_from([None, f"http://example.org/t/{n}"])),
+    )
 
 
 @st.composite
@@ -116,7 +138,7 @@ def change_lists(draw: st.DrawFn, tree: Tree, max_changes: int = 12) -> list[ch.
     count = draw(st.integers(0, max_changes))
     result: list[ch.Change] = []
     for n in range(count):
-        op = draw(st.sampled_from(["add", "relabel", "move", "retire", "merge"]))
+        op = draw(st.sampled_from(ch.OPS))
         target = draw(st.sampled_from(pool))
         other = draw(st.one_of(st.none(), st.sampled_from(pool)))
         position = draw(st.integers(0, 6))
@@ -139,6 +161,23 @@ def change_lists(draw: st.DrawFn, tree: Tree, max_changes: int = 12) -> list[ch.
         elif op == "retire":
             policy = draw(st.sampled_from(list(ch.ChildPolicy)))
             result.append(ch.Retire(target, policy, other))
+        elif op == "annotate":
+            result.append(
+                ch.annotate(
+                    target,
+                    **draw(
+                        st.sampled_from(
+                            [
+                                {"notations": [f"N{n}"]},
+                                {"alt_labels": {"ar": [labels["ar"]]}, "related": []},
+                                {"mappings": {}, "iri": f"http://example.org/x/{n}"},
+                            ]
+                        )
+                    ),
+                )
+            )
+        elif op == "reinstate":
+            result.append(ch.Reinstate(target, other, position))
         else:
             result.append(ch.Merge(target, other or "c0"))
     return result

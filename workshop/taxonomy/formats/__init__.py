@@ -1,4 +1,4 @@
-"""File formats: our JSON export, flat CSV / XLSX, and SKOS (Turtle). All pure."""
+"""File formats: our JSON export, flat CSV / XLSX, and SKOS (any RDF syntax). All pure."""
 
 from __future__ import annotations
 
@@ -71,8 +71,11 @@ from .csv_format import ColumnMapping  # noqa: E402
 FORMATS = ("json", "csv", "xlsx", "skos")
 
 
-def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Imported:
-    """Parse a file of a known format; raises FormatError (findings per line/concept)."""
+def read(
+    data: bytes, fmt: str, mapping: ColumnMapping | None = None, ids: str = "auto"
+) -> Imported:
+    """Parse a file of a known format; raises FormatError (findings per line/concept).
+    `ids` chooses how SKOS concepts get their ids (skos_read.ID_CHOICES)."""
     if fmt == "json":
         return json_format.read(data)
     if fmt == "csv":
@@ -80,7 +83,7 @@ def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Importe
     if fmt == "xlsx":
         return xlsx_format.read(data, mapping)
     if fmt == "skos":
-        return skos_format.read(data)
+        return skos_format.read(data, ids)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -1,9 +1,12 @@
 """Flat tables (CSV, and XLSX through the same rows): one row per concept.
 
 Header: id,parent,position,label_ar,label_en,note_ar,note_en,status,replaced_by, then any
-label_<lang>, note_<lang>, alt_<lang> (synonyms joined by " | ") and related (ids joined by
-spaces). Other files can be read with a column mapping, and parents derived from dotted
-codes such as 01.1.2 -> 01.1.
+label_<lang>, note_<lang>, alt_<lang> and hidden_<lang> (synonyms joined by " | "), other
+notes as definition_<lang>, example_<lang>, history_note_<lang>,
+editorial_note_<lang>, change_note_<lang>, general_note_<lang>, notation (codes joined
+by " | "), related (ids joined by spaces), match_exact / match_close / match_broad /
+match_narrow / match_related (IRIs joined by spaces) and iri. Other files can be read
+with a column mapping, and parents derived from dotted codes such as 01.1.2 -> 01.1.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..details import Details, make_details
 from ..findings import Finding
 from ..ids import generate_id
 from ..model import Concept, Status, Tree, make_concept
@@ -42,23 +46,53 @@ class ColumnMapping:
     dotted_codes: bool = False
 
 
+NOTE_COLUMNS = {  # SKOS note kind -> the CSV column prefix (note_ is the scope note)
+    "definition": "definition",
+    "example": "example",
+    "historyNote": "history_note",
+    "editorialNote": "editorial_note",
+    "changeNote": "change_note",
+    "note": "general_note",
+}
+KIND_OF_COLUMN = {column: kind for kind, column in NOTE_COLUMNS.items()}
+
+
 def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: active concepts in tree order, then retired ones."""
+    """Header and rows: active concepts in tree order, then retired ones. Columns for
+    synonyms, codes, links and other notes appear when some concept has them."""
+    concepts = tree.concepts.values()
     languages = sorted(
-        {lang for c in tree.concepts.values() for lang in (*c.labels, *c.notes, *c.alt_labels)}
-        - {"ar", "en"}
+        {lang for c in concepts for lang in (*c.labels, *c.notes, *c.alt_labels)} - {"ar", "en"}
     )
-    alt_languages = sorted({lang for c in tree.concepts.values() for lang in c.alt_labels})
+    alt_languages = sorted({lang for c in concepts for lang in c.alt_labels})
+    hidden_languages = sorted({lang for c in concepts for lang in c.details.hidden_labels})
+    kinds = sorted({kind for c in concepts for kind in c.details.mappings})
+    notes = sorted(
+        {
+            (k, lang)
+            for c in concepts
+            for k, texts in c.details.other_notes.items()
+            for lang in texts
+        }
+    )
+    has_notation = any(c.details.notations for c in concepts)
+    has_iri = any(c.details.iri for c in concepts)
     header = [
         *BASE_COLUMNS,
         *(f"label_{lang}" for lang in languages),
         *(f"note_{lang}" for lang in languages),
         *(f"alt_{lang}" for lang in alt_languages),
+        *(f"hidden_{lang}" for lang in hidden_languages),
+        *(f"{NOTE_COLUMNS[kind]}_{lang}" for kind, lang in notes),
+        *(["notation"] if has_notation else []),
         "related",
+        *(f"match_{kind}" for kind in kinds),
+        *(["iri"] if has_iri else []),
     ]
     rows = []
     ordered = [*tree.walk(), *sorted(tree.retired(), key=lambda c: c.id)]
     for concept in ordered:
+        details = concept.details
         row = [
             concept.id,
             concept.parent or "",
@@ -72,8 +106,20 @@ def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
         ]
         row.extend(concept.labels.get(lang, "") for lang in languages)
         row.extend(concept.notes.get(lang, "") for lang in languages)
-        row.extend(ALT_SEPARATOR.join(concept.alt_labels.get(lang, ())) for lang in alt_languages)
-        row.append(" ".join(concept.related))
+        row.extend(ALT_SEPARATOR.join(details.alt_labels.get(lang, ())) for lang in alt_languages)
+        row.extend(
+            ALT_SEPARATOR.join(details.hidden_labels.get(lang, ())) for lang in hidden_languages
+        )
+        row.extend(
+            ALT_SEPARATOR.join(details.other_notes.get(kind, {}).get(lang, ()))
+            for kind, lang in notes
+        )
+        if has_notation:
+            row.append(ALT_SEPARATOR.join(details.notations))
+        row.append(" ".join(details.related))
+        row.extend(" ".join(details.mappings.get(kind, ())) for kind in kinds)
+        if has_iri:
+            row.append(details.iri or "")
         rows.append(row)
     return header, rows
 
@@ -172,7 +218,6 @@ def _concept(
 ) -> Concept:
     labels = _labels(row)
     notes = {k[5:]: v for k, v in row.items() if k.startswith("note_")}
-    alt = {k[4:]: [a for a in v.split("|")] for k, v in row.items() if k.startswith("alt_")}
     if mapping.dotted_codes and "." in concept_id:
         parent = concept_id.rsplit(".", 1)[0]
     status_text = (row.get("status") or "active").strip().lower()
@@ -196,6 +241,29 @@ def _concept(
         position,
         Status(status_text),
         row.get("replaced_by", "").strip() or None,
-        row.get("related", "").split(),
-        alt,
+        details=_details(row),
     )
+
+
+def _details(row: Mapping[str, str]) -> Details:
+    """Synonyms and hidden labels are split at "|", other notes and codes at " | " (a code
+    or a note may hold a bare "|"), links at spaces (IRIs and ids have none)."""
+    other: dict[str, dict[str, list[str]]] = {}
+    for column, value in row.items():
+        prefix, _sep, language = column.rpartition("_")
+        kind = KIND_OF_COLUMN.get(prefix)
+        if kind is not None and value:
+            other.setdefault(kind, {})[language] = value.split(ALT_SEPARATOR)
+    return make_details(
+        alt_labels=_split_by_language(row, "alt_"),
+        hidden_labels=_split_by_language(row, "hidden_"),
+        notations=[n for n in row.get("notation", "").split(ALT_SEPARATOR) if n],
+        related=row.get("related", "").split(),
+        mappings={k[6:]: v.split() for k, v in row.items() if k.startswith("match_") and v.strip()},
+        other_notes=other,
+        iri=row.get("iri") or None,
+    )
+
+
+def _split_by_language(row: Mapping[str, str], prefix: str) -> dict[str, list[str]]:
+    return {k[len(prefix) :]: v.split("|") for k, v in row.items() if k.startswith(prefix) and v}

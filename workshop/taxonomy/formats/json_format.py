@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from ..details import NO_DETAILS, from_record, record
 from ..model import Concept, Status, Tree, empty_tree, make_concept
 from . import FormatError, Imported, decode, finish, problem
 
@@ -58,12 +59,8 @@ def _document(
     for concept in tree.concepts.values():
         if concept.status is not active:
             retired.append(_retired(concept))
-        elif concept.alt_labels or concept.related:
-            node = nodes[concept.id]
-            if concept.alt_labels:
-                node["alt_labels"] = concept.alt_labels
-            if concept.related:
-                node["related"] = concept.related
+        elif concept.details is not NO_DETAILS:
+            nodes[concept.id].update(record(concept.details))
     return {
         "format": FORMAT,
         "taxonomy": dict(taxonomy),
@@ -80,10 +77,7 @@ def _retired(concept: Concept) -> dict[str, Any]:
         "notes": concept.notes,
         "replaced_by": concept.replaced_by,
     }
-    if concept.alt_labels:
-        node["alt_labels"] = concept.alt_labels
-    if concept.related:
-        node["related"] = concept.related
+    node.update(record(concept.details))
     return node
 
 
@@ -120,11 +114,7 @@ def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any])
         first_at_level[-1] = False
         node = orjson.dumps({"id": item, "labels": concept.labels, "notes": concept.notes})
         parts += [node[:-1], b',"children":[']
-        extra: dict[str, Any] = {}
-        if concept.alt_labels:
-            extra["alt_labels"] = concept.alt_labels
-        if concept.related:
-            extra["related"] = concept.related
+        extra = record(concept.details)
         closing = b"]" + (b"," + orjson.dumps(extra)[1:] if extra else b"}")
         stack.append(closing)
         first_at_level.append(True)
@@ -144,8 +134,7 @@ def concept_record(concept: Concept) -> dict[str, Any]:
         "position": concept.position,
         "status": concept.status.value,
         "replaced_by": concept.replaced_by,
-        "related": concept.related,
-        "alt_labels": concept.alt_labels,
+        **record(concept.details),
     }
 
 
@@ -201,6 +190,5 @@ def _concept(node: Mapping[str, Any], parent: str | None, position: int, status:
         position,
         status,
         node.get("replaced_by"),
-        node.get("related", ()),
-        node.get("alt_labels"),
+        details=from_record(node),
     )
