@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,10 +11,11 @@ import click
 import orjson
 from flask.cli import with_appcontext
 
-from .services import browsing, formats, taxonomies, uploads
+from .services import browsing, findings_report, formats, taxonomies, uploads
 from .services.errors import InvalidFile, ServiceError
 from .services.permissions import SYSTEM
-from .taxonomy import to_json
+from .taxonomy import Finding, to_json
+from .taxonomy.formats import ID_CHOICES
 
 FORMATS = click.Choice(["auto", *formats.FORMATS])
 
@@ -24,15 +25,31 @@ def taxonomy() -> None:
     """Import, list, export, compare and check taxonomies."""
 
 
+def show_findings(findings: Sequence[Finding | str], csv_path: Path | None) -> None:
+    """Findings grouped by kind with a count and the first examples; all of them in CSV
+    when a path is given."""
+    for group in findings_report.grouped(findings):
+        click.echo(f"  {group.severity.value} {group.rule}: {group.count:,}", err=True)
+        for finding in group.examples:
+            click.echo(f"    {finding}", err=True)
+        if group.count > len(group.examples):
+            click.echo(f"    ... and {group.count - len(group.examples):,} more", err=True)
+    listed = [f for f in findings if isinstance(f, Finding)]
+    if csv_path is not None:
+        csv_path.write_bytes(findings_report.as_csv(listed, "en"))
+        click.echo(f"  Every finding ({len(listed):,}) is in {csv_path}.", err=True)
+    elif any(g.count > len(g.examples) for g in findings_report.grouped(findings)):
+        click.echo("  (--findings FILE.csv writes every finding.)", err=True)
+
+
 @contextmanager
-def reported() -> Iterator[None]:
+def reported(csv_path: Path | None = None) -> Iterator[None]:
     """Service errors to stderr with a non-zero exit; nothing was written."""
     try:
         yield
     except InvalidFile as error:
         click.echo(f"Error: {error.message}", err=True)
-        for problem in error.problems:
-            click.echo(f"  {problem}", err=True)
+        show_findings(error.problems, csv_path)
         sys.exit(1)
     except ServiceError as error:
         click.echo(f"Error: {error.message}", err=True)
@@ -49,6 +66,28 @@ def reported() -> Iterator[None]:
 @click.option("--note", default="", help="What this version is.")
 @click.option("--map", "mapping", default="", help="Columns: ours=theirs,... (CSV/XLSX).")
 @click.option("--dotted-codes", is_flag=True, help="Parents from codes: 01.1.2 -> 01.1.")
+@click.option(
+    "--match",
+    type=click.Choice(["ids", "labels"]),
+    default="ids",
+    show_default=True,
+    help="ids: the file's ids are kept. labels: pair concepts with the latest version by "
+    "label and keep the old ids for the pairs (they are shown to accept first).",
+)
+@click.option(
+    "--ids",
+    type=click.Choice(list(ID_CHOICES)),
+    default="auto",
+    show_default=True,
+    help="SKOS ids: our own, a notation each, else the shortest unique end of the IRI.",
+)
+@click.option("--yes", is_flag=True, help="Accept the pairs by label without asking.")
+@click.option(
+    "--findings",
+    "findings_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every finding to this CSV file.",
+)
 @with_appcontext
 def import_file(
     path: Path,
@@ -60,11 +99,19 @@ def import_file(
     note: str,
     mapping: str,
     dotted_codes: bool,
+    match: str,
+    ids: str,
+    yes: bool,
+    findings_csv: Path | None,
 ) -> None:
     """Import PATH as version 1 of a new taxonomy, or as its next version."""
     data = path.read_bytes()
-    with reported(), click.progressbar(length=1, label="Storing concepts") as bar:
-        upload = uploads.Upload(data, path.name, fmt, uploads.column_mapping(mapping, dotted_codes))
+    with reported(findings_csv):
+        columns = uploads.column_mapping(mapping, dotted_codes)
+        upload = uploads.Upload(data, path.name, fmt, columns, match == "labels", ids)
+        if new_version and not yes:
+            accept_pairs(taxonomies.label_pairs(SYSTEM, slug, upload))
+    with reported(findings_csv), click.progressbar(length=1, label="Storing concepts") as bar:
 
         def progress(rows: int) -> None:
             bar.length = max(bar.length or 1, bar.pos + rows)
@@ -80,10 +127,24 @@ def import_file(
         f"{slug} version {version.number}: {version.concept_count} concepts, "
         f"{version.change_count} changes, {version.rows_written} rows written."
     )
+    if published.pairs:
+        click.echo(f"{len(published.pairs)} concept(s) kept their old id (paired by label).")
     if published.warnings:
-        click.echo(f"{len(published.warnings)} warning(s) to fix through proposals:", err=True)
-        for finding in published.warnings[:20]:
-            click.echo(f"  {finding}", err=True)
+        click.echo(f"{len(published.warnings):,} warning(s) to fix through proposals:", err=True)
+        show_findings(published.warnings, findings_csv)
+
+
+def accept_pairs(pairs: Sequence[uploads.Pair]) -> None:
+    """Show the pairs by label and ask before publishing them."""
+    if not pairs:
+        return
+    click.echo(f"{len(pairs)} concept(s) of the file paired by label with the latest version:")
+    for pair in pairs:
+        labels = "; ".join(f"{k}: {v}" for k, v in sorted(pair.new_labels.items()))
+        click.echo(f"  {pair.new_id} -> {pair.old_id}  (by {pair.reason})  {labels}")
+    if not click.confirm("Publish with these pairs?"):
+        click.echo("Nothing was published.", err=True)
+        sys.exit(1)
 
 
 @taxonomy.command("list")

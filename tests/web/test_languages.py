@@ -34,6 +34,15 @@ ALLOWED_LATIN = {
     "Excel",
     "SKOS",
     "Turtle",
+    "RDF",
+    "XML",
+    "N",
+    "Triples",
+    "LD",
+    # SKOS terms and the name of an identifier (no Arabic word is in common use)
+    "IRI",
+    "skos",
+    "notation",
 }
 VISIBLE_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 PAGES_BY_ROLE = {

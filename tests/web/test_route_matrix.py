@@ -115,6 +115,13 @@ MATRIX = [
         {},
         (SIGN_IN, 403, 403, 404),
     ),
+    (
+        "GET",
+        "/taxonomies/import/<token>/findings.csv",
+        "/taxonomies/import/expired-token/findings.csv",
+        None,
+        (SIGN_IN, 403, 403, 404),
+    ),
     # the read API: a session or a token; anonymous callers get 401
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),

@@ -21,6 +21,12 @@ EXTENSIONS = {
     ".xlsx": "xlsx",
     ".ttl": "skos",
     ".turtle": "skos",
+    ".rdf": "skos",
+    ".owl": "skos",
+    ".xml": "skos",
+    ".nt": "skos",
+    ".n3": "skos",
+    ".jsonld": "skos",
 }
 
 
@@ -89,15 +95,17 @@ def sniff(data: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith((b"{", b"[")):
-        return "json"
-    if head.startswith((b"@prefix", b"@base", b"PREFIX", b"<")):
-        return "skos"
+        return "skos" if b'"@context"' in head or b'"@id"' in head else "json"  # JSON-LD
+    if head.startswith((b"@prefix", b"@base", b"PREFIX", b"BASE", b"<", b"_:")):
+        return "skos"  # Turtle, N-Triples or RDF/XML
     return None
 
 
-def read(data: bytes, fmt: str, mapping: ColumnMapping | None = None) -> Imported:
+def read(
+    data: bytes, fmt: str, mapping: ColumnMapping | None = None, ids: str = "auto"
+) -> Imported:
     """Parse with the engine; raises the engine's FormatError (findings per line/concept)."""
-    return engine.read(data, fmt, mapping)
+    return engine.read(data, fmt, mapping, ids)
 
 
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> Export:

@@ -16,7 +16,7 @@ from ..taxonomy import Finding
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import use_case
-from .uploads import Upload, parse
+from .uploads import Pair, Upload, parse, with_ids
 from .versions import Provenance, publish_tree
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -36,6 +36,7 @@ class NewTaxonomy:
 class Published:
     version: Version
     warnings: list[Finding] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)  # concepts paired by label
 
 
 def get_taxonomy(slug: str) -> Taxonomy:
@@ -141,9 +142,17 @@ def publish_file(
     """The file as the next version of an existing taxonomy; what changed is stored."""
     taxonomy = get_taxonomy(slug)
     parsed = parse(upload)
+    tree, pairs = with_ids(revisions.latest_tree(taxonomy), parsed, upload)
     provenance = Provenance(note, parsed.source(upload.filename))
-    version = publish_tree(actor, taxonomy, parsed.tree, provenance, progress)
-    return Published(version, parsed.warnings)
+    version = publish_tree(actor, taxonomy, tree, provenance, progress)
+    return Published(version, parsed.warnings, pairs)
+
+
+def label_pairs(actor: Actor, slug: str, upload: Upload) -> list[Pair]:
+    """The pairs by label that publishing the file would make (shown before publishing)."""
+    require(actor, Permission.PUBLISH_TAXONOMY)
+    taxonomy = get_taxonomy(slug)
+    return with_ids(revisions.latest_tree(taxonomy), parse(upload), upload)[1]
 
 
 def list_taxonomies(actor: Actor | None) -> list[tuple[Taxonomy, Version | None]]:

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import Taxonomy
 from ..storage import revisions
 from ..taxonomy import Change, DiffError, Finding, Tree, diff, empty_tree
-from . import taxonomies, uploads
+from . import findings_report, taxonomies, uploads
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import use_case
@@ -37,6 +37,8 @@ class UploadRequest:
     name_en: str = ""
     mapping: str = ""
     dotted_codes: bool = False
+    match_labels: bool = False
+    ids: str = "auto"
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Preview:
     tree: Tree
     warnings: list[Finding]
     changes: list[Change] = field(default_factory=list)
+    pairs: list[uploads.Pair] = field(default_factory=list)
 
     @property
     def counts(self) -> Counter[str]:
@@ -82,10 +85,14 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         raise ServiceError(
             str(_l("A new taxonomy needs its name in Arabic and in English.")), field="name_ar"
         )
-    parsed = uploads.parse(uploads.Upload(request.data, request.filename, request.fmt, mapping))
+    upload = uploads.Upload(
+        request.data, request.filename, request.fmt, mapping, request.match_labels, request.ids
+    )
+    parsed = uploads.parse(upload)
     before = revisions.latest_tree(existing) if existing is not None else empty_tree()
+    tree, pairs = uploads.with_ids(before, parsed, upload)
     try:
-        changes = diff(before, uploads.with_known_ids(before, parsed.tree))
+        changes = diff(before, tree)
     except DiffError as error:
         raise ServiceError(str(error)) from None
     token = secrets.token_urlsafe(18)
@@ -100,8 +107,11 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         "name_en": request.name_en,
         "mapping": request.mapping,
         "dotted_codes": request.dotted_codes,
+        "match_labels": request.match_labels,
+        "ids": request.ids,
     }
     (kept / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    _keep_findings(token, parsed.warnings)
     return Preview(
         token,
         request.filename,
@@ -113,12 +123,42 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         parsed.tree,
         parsed.warnings,
         changes,
+        pairs,
     )
 
 
-def _load(token: str) -> tuple[bytes, dict[str, Any]]:
+def _keep_findings(token: str, findings: list[Finding]) -> None:
+    data = json.dumps(findings_report.to_data(findings), ensure_ascii=False)
+    (folder() / f"{token}.findings.json").write_text(data, encoding="utf-8")
+
+
+def keep_rejected(actor: Actor, problems: list[Finding]) -> str:
+    """Keep the problems of a rejected file, so that all of them can be downloaded."""
+    require(actor, Permission.PUBLISH_TAXONOMY)
+    token = secrets.token_urlsafe(18)
+    _sweep(folder())
+    _keep_findings(token, problems)
+    return token
+
+
+def findings_csv(actor: Actor, token: str, language: str) -> bytes:
+    """Every finding of a previewed or rejected upload, as CSV."""
+    require(actor, Permission.PUBLISH_TAXONOMY)
+    _check_token(token)
+    try:
+        data = json.loads((folder() / f"{token}.findings.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(str(_l("This upload has expired; upload the file again."))) from None
+    return findings_report.as_csv(findings_report.from_data(data), language)
+
+
+def _check_token(token: str) -> None:
     if not token.replace("-", "").replace("_", "").isalnum():
         raise NotFound(str(_l("This upload has expired; upload the file again.")))
+
+
+def _load(token: str) -> tuple[bytes, dict[str, Any]]:
+    _check_token(token)
     kept = folder()
     try:
         meta = json.loads((kept / f"{token}.json").read_text(encoding="utf-8"))
@@ -132,7 +172,7 @@ def confirm(actor: Actor, token: str, note: str = "") -> taxonomies.Published:
     """Publish a previewed upload: version 1 of a new taxonomy, or the next version. The
     kept file is removed once the version is committed."""
     published = _publish(actor, token, note)
-    for suffix in (".bin", ".json"):
+    for suffix in (".bin", ".json", ".findings.json"):
         (folder() / f"{token}{suffix}").unlink(missing_ok=True)
     return published
 
@@ -141,7 +181,14 @@ def confirm(actor: Actor, token: str, note: str = "") -> taxonomies.Published:
 def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
     data, meta = _load(token)
     mapping = uploads.column_mapping(meta["mapping"], meta["dotted_codes"])
-    upload = uploads.Upload(data, meta["filename"], meta["fmt"], mapping)
+    upload = uploads.Upload(
+        data,
+        meta["filename"],
+        meta["fmt"],
+        mapping,
+        meta.get("match_labels", False),
+        meta.get("ids", "auto"),
+    )
     if taxonomies.find_taxonomy(meta["slug"]) is None:
         new = taxonomies.NewTaxonomy(meta["slug"], meta["name_ar"], meta["name_en"])
         published = taxonomies.create_from_file(actor, new, upload, note)

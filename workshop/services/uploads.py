@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
 from ..taxonomy import Finding, Matching, Tree, adopt_ids, match
-from ..taxonomy.formats import ColumnMapping, FormatError
+from ..taxonomy.formats import ID_CHOICES, ColumnMapping, FormatError
 from . import formats
 from .errors import InvalidFile, ServiceError
 
@@ -21,6 +22,10 @@ class Upload:
     filename: str
     fmt: str = "auto"
     mapping: ColumnMapping | None = None
+    # Pair the file's concepts with the latest version's by label, and take the old ids
+    # for the pairs (otherwise the file's ids are authoritative).
+    match_labels: bool = False
+    ids: str = "auto"  # how SKOS concepts get ids: auto, notation, suffix or iri
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Parsed:
     tree: Tree
     fmt: str
     warnings: list[Finding] = field(default_factory=list)
+    ids_given: bool = True  # False when every id was made up from the labels
 
     def source(self, filename: str) -> str:
         return f"{self.fmt}: {filename}"
@@ -36,14 +42,20 @@ class Parsed:
 def parse(upload: Upload) -> Parsed:
     """Read an uploaded file with the engine; InvalidFile lists every problem."""
     chosen = formats.detect(upload.filename, upload.data, upload.fmt)
+    if upload.ids not in ID_CHOICES:
+        raise ServiceError(
+            str(_l("Choose how ids are made: %(choices)s.", choices=", ".join(ID_CHOICES))),
+            field="ids",
+        )
     try:
-        imported = formats.read(upload.data, chosen, upload.mapping)
+        imported = formats.read(upload.data, chosen, upload.mapping, upload.ids)
     except FormatError as error:
         raise InvalidFile(
             str(_l("The file was not imported: %(count)d problem(s).", count=len(error.findings))),
             error.findings,
         ) from None
-    return Parsed(imported.tree, chosen, list(imported.warnings))
+    ids_given = not imported.metadata.get("ids_generated", False)
+    return Parsed(imported.tree, chosen, list(imported.warnings), ids_given)
 
 
 def column_mapping(text: str, dotted_codes: bool = False) -> ColumnMapping | None:
@@ -69,16 +81,39 @@ def column_mapping(text: str, dotted_codes: bool = False) -> ColumnMapping | Non
     return ColumnMapping(pairs, dotted_codes)
 
 
-def with_known_ids(before: Tree, uploaded: Tree) -> Tree:
-    """The uploaded tree with the latest version's ids for concepts it brings under other
-    ids (or without any): those are paired by label and path with the concepts it lacks."""
+@dataclass(frozen=True)
+class Pair:
+    """A concept of the file paired by label with one of the latest version: the file's
+    concept is published under the old id."""
+
+    old_id: str
+    new_id: str
+    reason: str  # "path", or the language of the label that paired them
+    old_labels: Mapping[str, str]
+    new_labels: Mapping[str, str]
+
+
+def with_ids(before: Tree, parsed: Parsed, upload: Upload) -> tuple[Tree, list[Pair]]:
+    """The file's tree as it will be published, and the pairs made by label.
+
+    A file's ids are authoritative: a new id is an add, an id that disappeared is a retire.
+    Only for a file without ids, or when the user asks for it, are concepts paired by
+    label with the concepts of the latest version that the file lacks, and given their
+    ids; the pairs are returned for the user to see before anything is published."""
+    uploaded = parsed.tree
+    if parsed.ids_given and not upload.match_labels:
+        return uploaded, []
     old, new = before.concepts, uploaded.concepts
     gone = {c for c in old.keys() - new.keys() if old[c].active}
     arrived = {c for c in new.keys() - old.keys() if new[c].active}
     if not gone or not arrived:
-        return uploaded
+        return uploaded, []
     found = match(before, uploaded)
     pairs = {new: old for new, old in found.pairs.items() if new in arrived and old in gone}
     if not pairs:
-        return uploaded
-    return adopt_ids(before, uploaded, Matching(pairs, [], []))
+        return uploaded, []
+    shown = [
+        Pair(old_id, new_id, found.reasons[new_id], old[old_id].labels, new[new_id].labels)
+        for new_id, old_id in sorted(pairs.items(), key=lambda p: p[1])
+    ]
+    return adopt_ids(before, uploaded, Matching(pairs, [], [])), shown

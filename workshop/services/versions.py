@@ -16,7 +16,6 @@ from . import audit
 from .errors import ServiceError
 from .permissions import Actor, Permission
 from .unit_of_work import use_case
-from .uploads import with_known_ids
 
 __all__ = ["Provenance", "Version", "publish_changes", "publish_tree"]
 ANALYZE_AFTER_ROWS = 10_000
@@ -39,11 +38,11 @@ def publish_tree(
     provenance: Provenance,
     progress: revisions.Progress | None = None,
 ) -> Version:
-    """Store a whole tree (an imported file) as the next version: what changed is found
-    with the engine's diff, and only that is written."""
+    """Store a whole tree (an imported file, with the ids it is to be published under) as
+    the next version: what changed is found with the engine's diff, and only that is
+    written. The result is checked against the file before anything is stored."""
     latest = revisions.latest(taxonomy) if taxonomy.id is not None else None
     before = revisions.read_tree(taxonomy, latest) if latest is not None else empty_tree()
-    uploaded = with_known_ids(before, uploaded)
     try:
         changes = diff(before, uploaded)
     except DiffError as error:
@@ -53,6 +52,7 @@ def publish_tree(
             str(_l("The file is the same as version %(number)d.", number=latest.number))
         )
     after = apply(before, changes, policy=LENIENT).tree
+    _check_same(after, uploaded)
     ops = Counter(c.op for c in changes)
     return _store(actor, taxonomy, latest, before, after, ops, provenance, progress)
 
@@ -79,6 +79,26 @@ def publish_changes(
             str(_l("Nothing changes against version %(number)d.", number=latest.number))
         )
     return _store(actor, taxonomy, latest, before, applied.tree, ops, provenance, None)
+
+
+def _check_same(after: Tree, uploaded: Tree) -> None:
+    """Every concept of the file as the file has it, the rest retired: a version that
+    differs from its file is never published, whatever went wrong on the way."""
+    for concept_id, concept in uploaded.concepts.items():
+        if after.concepts.get(concept_id) != concept:
+            raise ServiceError(
+                str(
+                    _l(
+                        "Nothing was published: %(id)s would differ from the file. "
+                        "Please report this.",
+                        id=concept_id,
+                    )
+                )
+            )
+    if any(after.concepts[c].active for c in after.concepts.keys() - uploaded.concepts.keys()):
+        raise ServiceError(
+            str(_l("Nothing was published: a concept missing from the file would stay active."))
+        )
 
 
 def _store(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 TEXTS: Mapping[str, tuple[str, str]] = {
+    "text": ("{text}", "{text}"),  # a problem given as a sentence
     # structure
     "duplicate_id": (
         "The id {concept} is used more than once.",
@@ -40,8 +41,8 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "لا توجد للمفهوم {concept} أي تسمية.",
     ),
     "unprintable_label": (
-        "A label of {concept} contains invisible control characters.",
-        "تحتوي تسمية المفهوم {concept} على محارف تحكم غير مرئية.",
+        "The {field} ({language}) of {concept} contains invisible control characters.",
+        "يحتوي الحقل {field} ({language}) للمفهوم {concept} على محارف تحكم غير مرئية.",
     ),
     # files
     "empty_file": (
@@ -142,8 +143,35 @@ TEXTS: Mapping[str, tuple[str, str]] = {
 }
 
 
+# Field names that messages mention, in Arabic ("label (ar)" keeps its language code).
+FIELDS_AR = {
+    "label": "التسمية",
+    "note": "ملاحظة النطاق",
+    "scope note": "ملاحظة النطاق",
+    "parent": "الأصل",
+    "status": "الحالة",
+    "replaced_by": "البديل",
+    "alt_labels": "المرادفات",
+    "hidden_labels": "التسميات المخفية",
+    "notations": "الرموز",
+    "related": "المفاهيم المرتبطة",
+    "mappings": "روابط المطابقة",
+    "other_notes": "الملاحظات الأخرى",
+    "iri": "المعرّف الدولي",
+}
+
+
+def _field_ar(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    name, space, rest = value.partition(" (")
+    return FIELDS_AR.get(value) or (FIELDS_AR[name] + space + rest if name in FIELDS_AR else value)
+
+
 def render(kind: str, language: str, params: Mapping[str, object]) -> str:
     """The text of a conflict or finding in `language` ("ar" or anything else for English)."""
     english, arabic = TEXTS[kind]
-    template = arabic if language == "ar" else english
-    return template.format_map({k: "" if v is None else v for k, v in params.items()})
+    values = {k: "" if v is None else v for k, v in params.items()}
+    if language == "ar" and "field" in values:
+        values["field"] = _field_ar(values["field"])
+    return (arabic if language == "ar" else english).format_map(values)

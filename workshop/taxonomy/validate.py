@@ -54,10 +54,21 @@ def concept_findings(concept: Concept, policy: Policy) -> list[Finding]:
                     "missing_language", policy.missing_language, concept.id, {"language": language}
                 )
             )
-    if any(unprintable(text) for text in concept.labels.values()) or any(
-        unprintable(text, multiline=True) for text in concept.notes.values()
+    # Each text with control characters is named by its field and language.
+    for field, texts, multiline in (
+        ("label", concept.labels, False),
+        ("scope note", concept.notes, True),
     ):
-        findings.append(Finding("unprintable_label", policy.label_rules, concept.id))
+        for language, text in texts.items():
+            if unprintable(text, multiline=multiline):
+                findings.append(
+                    Finding(
+                        "unprintable_label",
+                        policy.label_rules,
+                        concept.id,
+                        {"field": field, "language": language},
+                    )
+                )
     return findings
 
 
@@ -97,7 +108,10 @@ def validate(tree: Tree, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
                 findings.append(
                     Finding("duplicate_iri", ERROR, concept.id, {"other": other, "iri": iri})
                 )
-        findings.extend(concept_findings(concept, policy))
+        found = concept_findings(concept, policy)
+        if not concept.active:  # a retired concept is not shown: its languages do not count
+            found = [f for f in found if f.rule != "missing_language"]
+        findings.extend(found)
         for target in (concept.replaced_by, *concept.related):
             if target is not None and target not in concepts:
                 findings.append(

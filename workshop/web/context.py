@@ -31,6 +31,34 @@ ACTION_NAMES = {
     "token.revoked": _l("API token revoked"),
 }
 
+# Finding kinds, as a heading for the group of findings of that kind.
+FINDING_KINDS = {
+    "duplicate_id": _l("Ids used more than once"),
+    "cycle": _l("Cycles"),
+    "dangling_parent": _l("Parents that do not exist"),
+    "parent_retired": _l("Parents that are retired"),
+    "dangling_reference": _l("Links to concepts that do not exist"),
+    "duplicate_iri": _l("IRIs used more than once"),
+    "no_label": _l("Concepts without any label"),
+    "duplicate_label": _l("Siblings with the same label"),
+    "missing_language": _l("Missing labels in a required language"),
+    "unprintable_label": _l("Invisible control characters"),
+    "empty_file": _l("Empty file"),
+    "invalid_encoding": _l("Not UTF-8 text"),
+    "wrong_header": _l("Missing columns"),
+    "bad_value": _l("Values that are not valid"),
+    "bad_file": _l("Unreadable file"),
+    "bad_ids": _l("Ids that cannot be taken as asked"),
+    "several_parents": _l("Concepts with several broader concepts"),
+    "promoted_from_retired": _l("Concepts moved up from a retired parent"),
+    "outside_link": _l("Related links to concepts outside the file"),
+    "outside_parent": _l("Broader concepts outside the file"),
+    "several_texts": _l("Several labels or notes in one language"),
+    "several_schemes": _l("Several concept schemes"),
+    "unkept_property": _l("Properties this tool does not keep"),
+    "text": _l("Problems"),
+}
+
 
 def init_app(app: Flask) -> None:
     @app.context_processor
@@ -40,4 +68,5 @@ def init_app(app: Flask) -> None:
             "can": lambda permission: allowed(current_user, Permission(permission)),
             "role_name": lambda role: ROLE_NAMES[Role(role)],
             "action_name": lambda action: ACTION_NAMES.get(action, action),
+            "finding_kind": lambda rule: FINDING_KINDS.get(rule, rule),
         }

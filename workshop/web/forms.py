@@ -73,6 +73,13 @@ class TaxonomyImportForm(FlaskForm):
         validators=[Length(max=1000)],
     )
     dotted_codes = BooleanField(_l("Parents from dotted codes (01.1.2 is under 01.1)"))
+    match_labels = BooleanField(
+        _l(
+            "Pair concepts with the latest version by their labels, and keep the old ids "
+            "for the pairs (you will see every pair before publishing)"
+        )
+    )
+    ids = SelectField(_l("Ids of SKOS concepts"), default="auto")
 
 
 def taxonomy_import_form() -> TaxonomyImportForm:
@@ -83,7 +90,13 @@ def taxonomy_import_form() -> TaxonomyImportForm:
         ("json", "JSON"),
         ("csv", "CSV"),
         ("xlsx", "Excel (XLSX)"),
-        ("skos", "SKOS (Turtle)"),
+        ("skos", "SKOS (RDF/XML, Turtle, N-Triples, JSON-LD)"),
+    ]
+    form.ids.choices = [
+        ("auto", str(_l("Recognise them (a notation each, else the end of the IRI)"))),
+        ("notation", str(_l("The notation (skos:notation)"))),
+        ("suffix", str(_l("The shortest unique end of the IRI"))),
+        ("iri", str(_l("The whole IRI"))),
     ]
     return form
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..services import upload_previews
+from ..services import findings_report, upload_previews
 from ..services.errors import InvalidFile, ServiceError
 from ..services.permissions import Permission, require
 from ..taxonomy import Finding
@@ -22,7 +23,8 @@ def upload() -> ResponseReturnValue:
     """Upload a file; its findings and its diff against the latest version are shown."""
     require(current_user, Permission.PUBLISH_TAXONOMY)
     form = taxonomy_import_form()
-    problems: list[Finding | str] = []
+    problems: list[Finding] = []
+    download = None
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
@@ -37,11 +39,16 @@ def upload() -> ResponseReturnValue:
                     name_en=form.name_en.data or "",
                     mapping=form.mapping.data or "",
                     dotted_codes=bool(form.dotted_codes.data),
+                    match_labels=bool(form.match_labels.data),
+                    ids=form.ids.data or "auto",
                 ),
             )
         except InvalidFile as error:
             form.file.errors.append(error.message)
-            problems = list(error.problems)
+            problems = [p for p in error.problems if isinstance(p, Finding)]
+            download = url_for(
+                "uploads.findings", token=upload_previews.keep_rejected(current_user, problems)
+            )
         except ServiceError as error:
             show_error(form, error, "file")
         else:
@@ -49,9 +56,26 @@ def upload() -> ResponseReturnValue:
                 "taxonomy/import_preview.html",
                 preview=preview,
                 form=PublishForm(),
+                groups=findings_report.grouped(preview.warnings),
+                download=url_for("uploads.findings", token=preview.token),
             )
     status = 422 if form.errors else 200
-    return render_template("taxonomy/import.html", form=form, problems=problems), status
+    groups = findings_report.grouped(problems)
+    return render_template(
+        "taxonomy/import.html", form=form, groups=groups, download=download
+    ), status
+
+
+@bp.get("/<token>/findings.csv")
+@login_required
+def findings(token: str) -> ResponseReturnValue:
+    """Every finding of a previewed or rejected upload, as CSV in the interface language."""
+    data = upload_previews.findings_csv(current_user, token, str(get_locale() or "en"))
+    return Response(
+        data,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="findings.csv"'},
+    )
 
 
 @bp.post("/<token>")

@@ -125,7 +125,11 @@ def details(draw: st.DrawFn, n: int | str) -> Details:
         notations=draw(st.sampled_from([[], [f"0{n}"], [f"{n}", f"X{n}"]])),
         related=draw(st.sampled_from([[], ["c0"], ["c1", "c2"]])),
         mappings=draw(st.sampled_from([{}, {"exact": [f"http://example.org/cofog/{n}"]}])),
-        other_notes=draw(st.sampled_from([{}, {"definition": {"en": ["Defined"]}}])),
+        other_notes=draw(
+            st.sampled_from(
+                [{}, {"definition": {"en": ["Defined"]}}, {"note": {"ar": ["أ | ب", "C:\\x\\"]}}]
+            )
+        ),
         iri=draw(st.sampled_from([None, f"http://example.org/t/{n}"])),
     )
 

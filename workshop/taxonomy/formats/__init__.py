@@ -47,13 +47,24 @@ def finish(
     metadata: dict[str, Any] | None = None,
     policy: Policy = DEFAULT_POLICY,
     notes: list[Finding] | None = None,
+    errors: list[Finding] | None = None,
 ) -> Imported:
     """Build and check an imported tree: structural faults and concepts without any label
-    reject the file; label flaws of a published file are kept as warnings to fix later."""
+    reject the file; label flaws of a published file are kept as warnings to fix later.
+    `errors` found while reading (bad values) are reported with every structural fault."""
     try:
         tree = build(concepts, lines)
     except TreeError as error:
-        raise FormatError(error.findings) from None
+        # A row left out for a bad value is not also reported as a missing parent.
+        left_out = {e.concept for e in errors or []}
+        structural = [
+            f
+            for f in error.findings
+            if not (f.rule == "dangling_parent" and f.params.get("parent") in left_out)
+        ]
+        raise FormatError([*(errors or []), *structural]) from None
+    if errors:
+        raise FormatError([*errors, *blocking(validate(tree, policy.for_import()))])
     findings = validate(tree, policy.for_import())
     if lines:
         findings = [replace(f, line=lines.get(f.concept or "")) for f in findings]
@@ -67,6 +78,7 @@ def finish(
 # so they are loaded once those exist.
 from . import csv_format, json_format, skos_format, xlsx_format  # noqa: E402
 from .csv_format import ColumnMapping  # noqa: E402
+from .skos_read import ID_CHOICES  # noqa: E402
 
 FORMATS = ("json", "csv", "xlsx", "skos")
 
@@ -111,6 +123,7 @@ def export_schema() -> dict[str, Any]:
 
 __all__ = [
     "FORMATS",
+    "ID_CHOICES",
     "ColumnMapping",
     "FormatError",
     "Imported",

@@ -37,6 +37,35 @@ BASE_COLUMNS = (
 ALT_SEPARATOR = " | "
 
 
+def join_values(values: Iterable[str]) -> str:
+    """Several values in one cell, joined by " | "; a "|" or "\\" inside a value is written
+    with a backslash before it, so that every value reads back as it was."""
+    return ALT_SEPARATOR.join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
+
+
+def split_values(cell: str) -> list[str]:
+    """The values of a cell: split at each "|" without a backslash before it. A backslash
+    before anything but "|" or "\\" is kept (C:\\files in a hand-written note stays)."""
+    values: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in cell:
+        if escaped:
+            current.append(char if char in "|\\" else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            values.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    values.append("".join(current).strip())
+    return [v for v in values if v]
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which header of the file holds each of our columns (ours -> theirs), and whether the
@@ -106,16 +135,13 @@ def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
         ]
         row.extend(concept.labels.get(lang, "") for lang in languages)
         row.extend(concept.notes.get(lang, "") for lang in languages)
-        row.extend(ALT_SEPARATOR.join(details.alt_labels.get(lang, ())) for lang in alt_languages)
+        row.extend(join_values(details.alt_labels.get(lang, ())) for lang in alt_languages)
+        row.extend(join_values(details.hidden_labels.get(lang, ())) for lang in hidden_languages)
         row.extend(
-            ALT_SEPARATOR.join(details.hidden_labels.get(lang, ())) for lang in hidden_languages
-        )
-        row.extend(
-            ALT_SEPARATOR.join(details.other_notes.get(kind, {}).get(lang, ()))
-            for kind, lang in notes
+            join_values(details.other_notes.get(kind, {}).get(lang, ())) for kind, lang in notes
         )
         if has_notation:
-            row.append(ALT_SEPARATOR.join(details.notations))
+            row.append(join_values(details.notations))
         row.append(" ".join(details.related))
         row.extend(" ".join(details.mappings.get(kind, ())) for kind in kinds)
         if has_iri:
@@ -165,14 +191,17 @@ def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping)
             for name, i in index.items()
         }
         parsed.append((line, row))
-    return finish(*_concepts(parsed, mapping))
+    concepts, lines, problems = _concepts(parsed, mapping)
+    ids_generated = not any(row.get("id") for _line, row in parsed)
+    return finish(concepts, lines, metadata={"ids_generated": ids_generated}, errors=problems)
 
 
 def _concepts(
     parsed: list[tuple[int, dict[str, str]]], mapping: ColumnMapping
-) -> tuple[list[Concept], dict[str, int]]:
+) -> tuple[list[Concept], dict[str, int], list[Finding]]:
     """Rows to concepts: ids generated where the file has none, and a parent given by its
-    label (in any language) where the file names parents that way."""
+    label (in any language) where the file names parents that way. Rows with bad values
+    are left out and reported, so that the rest can be checked too."""
     problems: list[Finding] = []
     given = {row["id"] for _line, row in parsed if row.get("id")}
     taken = set(given)
@@ -200,9 +229,7 @@ def _concepts(
             problems.append(problem("bad_value", concept_id, line=line, **error.args[0]))
             continue
         lines[concept_id] = line
-    if problems:
-        raise FormatError(problems)
-    return concepts, lines
+    return concepts, lines, problems
 
 
 def _labels(row: Mapping[str, str]) -> dict[str, str]:
@@ -246,18 +273,18 @@ def _concept(
 
 
 def _details(row: Mapping[str, str]) -> Details:
-    """Synonyms and hidden labels are split at "|", other notes and codes at " | " (a code
-    or a note may hold a bare "|"), links at spaces (IRIs and ids have none)."""
+    """Synonyms, hidden labels, other notes and codes are split at "|" (split_values),
+    links at spaces (IRIs and ids have none)."""
     other: dict[str, dict[str, list[str]]] = {}
     for column, value in row.items():
         prefix, _sep, language = column.rpartition("_")
         kind = KIND_OF_COLUMN.get(prefix)
         if kind is not None and value:
-            other.setdefault(kind, {})[language] = value.split(ALT_SEPARATOR)
+            other.setdefault(kind, {})[language] = split_values(value)
     return make_details(
         alt_labels=_split_by_language(row, "alt_"),
         hidden_labels=_split_by_language(row, "hidden_"),
-        notations=[n for n in row.get("notation", "").split(ALT_SEPARATOR) if n],
+        notations=split_values(row.get("notation", "")),
         related=row.get("related", "").split(),
         mappings={k[6:]: v.split() for k, v in row.items() if k.startswith("match_") and v.strip()},
         other_notes=other,
@@ -266,4 +293,4 @@ def _details(row: Mapping[str, str]) -> Details:
 
 
 def _split_by_language(row: Mapping[str, str], prefix: str) -> dict[str, list[str]]:
-    return {k[len(prefix) :]: v.split("|") for k, v in row.items() if k.startswith(prefix) and v}
+    return {k[len(prefix) :]: split_values(v) for k, v in row.items() if k.startswith(prefix) and v}

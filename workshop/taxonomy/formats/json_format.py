@@ -164,7 +164,7 @@ def read(data: bytes) -> Imported:
                     format=FORMAT,
                     reason=f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}",
                 )
-                for e in errors[:20]
+                for e in errors
             ]
         )
     concepts: list[Concept] = []
