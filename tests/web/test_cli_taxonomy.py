@@ -141,3 +141,64 @@ def test_a_bad_file_fails_and_writes_nothing(app, published, tmp_path, content, 
     again = run(app, "import", str(path), "--taxonomy", "gov", "--new-version")
     assert again.exit_code == 1
     assert counts() == before
+
+
+def renamed_edition(tmp_path):
+    from tests.web.taxonomy_files import VERSION_2, csv_bytes
+    from workshop.taxonomy import build, make_concept
+
+    edition = build(
+        make_concept(
+            "dental-care" if c.id == "dental" else c.id,
+            {**c.labels, "en": "Housing and land"} if c.id == "housing" else c.labels,
+            c.notes,
+            c.parent,
+            c.position,
+            c.status,
+            c.replaced_by,
+        )
+        for c in VERSION_2.concepts.values()
+    )
+    path = tmp_path / "edition.csv"
+    path.write_bytes(csv_bytes(edition))
+    return path
+
+
+def test_pairing_by_label_shows_the_pairs_and_asks_first(app, published, tmp_path):
+    path = renamed_edition(tmp_path)
+    args = ["import", str(path), "--taxonomy", "gov", "--new-version", "--match", "labels"]
+    before = counts()
+    refused = run(app, *args, input="n\n")
+    assert refused.exit_code == 1 and "dental-care -> dental  (by path)" in refused.output
+    assert counts() == before
+    accepted = run(app, *args, input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "1 concept(s) kept their old id" in accepted.output
+    assert "dental-care" not in browsing.tree(SYSTEM, "gov", 3)[1]
+
+
+def test_without_pairing_the_files_ids_are_kept(app, published, tmp_path):
+    result = run(
+        app, "import", str(renamed_edition(tmp_path)), "--taxonomy", "gov", "--new-version"
+    )
+    assert result.exit_code == 0, result.output
+    tree = browsing.tree(SYSTEM, "gov", 3)[1]
+    assert tree["dental-care"].active and not tree["dental"].active
+
+
+def test_findings_are_grouped_and_all_of_them_written_on_request(app, tmp_path):
+    from tests.web.taxonomy_files import VERSION_1, csv_bytes
+    from workshop.taxonomy import build, make_concept
+
+    many = build(
+        [
+            *VERSION_1.concepts.values(),
+            *(make_concept(f"en-{n}", {"en": f"S {n}"}, position=9 + n) for n in range(30)),
+        ]
+    )
+    path, report = tmp_path / "many.csv", tmp_path / "findings.csv"
+    path.write_bytes(csv_bytes(many))
+    result = run(app, "import", str(path), "--taxonomy", "many", "--findings", str(report))
+    assert result.exit_code == 0, result.output
+    assert "warning missing_language: 30" in result.stderr and "and 25 more" in result.stderr
+    assert len(report.read_text(encoding="utf-8-sig").splitlines()) == 31

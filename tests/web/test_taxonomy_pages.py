@@ -314,3 +314,66 @@ def test_any_version_reference_is_a_page_or_a_404(coordinator, ref):
     assert response.status_code == (200 if ref == "latest" else 404)
     api = coordinator.get(f"/api/v1/taxonomies/gov/versions/{ref}")
     assert api.status_code == (200 if ref == "latest" else 404)
+
+
+def test_findings_are_grouped_by_kind_and_every_one_can_be_downloaded(coordinator):
+    many = build(
+        [
+            *VERSION_2.concepts.values(),
+            *(
+                make_concept(f"en-{n}", {"en": f"Service {n}"}, parent="housing", position=n)
+                for n in range(40)
+            ),
+        ]
+    )
+    preview = upload(coordinator, csv_bytes(many))
+    assert preview.status_code == 200
+    page = preview.text
+    assert "تسميات ناقصة بلغة مطلوبة" in page  # the kind, once, with its count
+    assert '<span class="count">40</span>' in page and "و35 غيرها" in page
+    link = re.search(r'href="(/taxonomies/import/[^"]+/findings\.csv)"', page).group(1)
+    download = coordinator.get(link)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    rows_ = download.data.decode("utf-8-sig").splitlines()
+    assert rows_[0] == "severity,kind,concept,line,message" and len(rows_) == 41
+    assert "en-39" in download.data.decode("utf-8-sig")
+    assert (
+        coordinator.post(  # publishing is still one click away
+            f"/taxonomies/import/{link.split('/')[3]}", data={"note": ""}
+        ).status_code
+        == 303
+    )
+
+
+def test_a_rejected_file_reports_every_kind_of_problem_and_all_of_them_download(coordinator):
+    bad = b"id,parent,label_ar,status\na,,x,active\na,,y,active\nb,zz,z,active\nc,,w,bogus\n"
+    response = upload(coordinator, bad)
+    assert response.status_code == 422
+    for kind in ("معرّفات مستخدمة أكثر من مرة", "أصول غير موجودة", "قيم غير صالحة"):
+        assert kind in response.text
+    link = re.search(r'href="(/taxonomies/import/[^"]+/findings\.csv)"', response.text).group(1)
+    assert len(coordinator.get(link).data.decode("utf-8-sig").splitlines()) == 4
+
+
+def test_pairing_by_label_shows_each_pair_before_publishing(coordinator):
+    renamed = build(
+        make_concept(
+            "dental-care" if c.id == "dental" else c.id,
+            {**c.labels, "en": "Housing and land"} if c.id == "housing" else c.labels,
+            c.notes,
+            c.parent,
+            c.position,
+            c.status,
+            c.replaced_by,
+        )
+        for c in VERSION_2.concepts.values()
+    )
+    kept = upload(coordinator, csv_bytes(renamed))
+    assert "dental-care" in kept.text and "قُرن" not in kept.text  # ids kept: an add
+    paired = upload(coordinator, csv_bytes(renamed), match_labels="y")
+    assert "مفهوم واحد قُرن بالتسمية" in paired.text
+    assert "dental-care" in paired.text and "تسميات مساره كاملًا" in paired.text
+    token = re.search(r'action="/taxonomies/import/([^"]+)"', paired.text).group(1)
+    assert coordinator.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 303
+    tree = browsing.tree(SYSTEM, "gov", 3)[1]
+    assert tree["dental"].active and "dental-care" not in tree
