@@ -165,3 +165,39 @@ def test_agift_is_stored_exactly_as_the_file_says(app):
     assert stored == skos_format.read(data).tree
     assert sum(1 for c in stored.concepts.values() if c.alt_labels) == 473
     assert sum(1 for c in stored.concepts.values() if c.related) == 489
+
+
+def test_the_concept_page_the_api_and_the_diff_show_every_field(app, client, sign_in):
+    from workshop.taxonomy.formats import csv_format as csv
+
+    create_taxonomy(SYSTEM, "rich", "غني", "Rich", csv.write(RICH), "rich.csv")
+    changed = build(
+        [
+            *(c for c in RICH.concepts.values() if c.id not in ("schools", "old-grants")),
+            make_concept("schools", {"ar": "المدارس", "en": "Schools"}, parent="education"),
+            make_concept("old-grants", {"ar": "المنح", "en": "Grants"}, parent="education"),
+        ]
+    )
+    changed = build(
+        [
+            *(c for c in changed.concepts.values() if c.id != "schools"),
+            make_concept(
+                "schools",
+                {"ar": "المدارس", "en": "Schools"},
+                parent="education",
+                details=make_details(notations=["S1"]),
+            ),
+        ]
+    )
+    publish_version(SYSTEM, "rich", csv.write(changed), "v2.csv")
+    sign_in("observer")
+    page = client.get("/taxonomies/rich/v/1/concepts/health").text
+    for shown in ("G07", "الصحه", "تعريف الصحة", "http://example.org/cofog/07", "education"):
+        assert shown in page, shown
+    assert "الصحة" in page and "data.example.gov" in page
+    api = client.get("/api/v1/taxonomies/rich/concepts/health?version=1").get_json()
+    assert api["notations"] == ["07", "G07"] and api["mappings"]["exact"]
+    assert api["other_notes"]["definition"]["ar"] == ["تعريف الصحة"]
+    diff = client.get("/taxonomies/rich/diff?a=1&b=2").text
+    assert "أُعيد" in diff or "Brought back" in diff
+    assert "الرموز" in diff or "codes" in diff

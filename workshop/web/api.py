@@ -150,6 +150,8 @@ def concept(slug: str, concept_id: str) -> ResponseReturnValue:
             "position": browsing.position(view),
             "replaced_by": row.replaced_by,
             "related": row.related,
+            # hidden_labels, notations, mappings, other_notes, iri: where the concept has them
+            **row.details,
             "path": [p.concept_id for p in view.path],
             "children": [n.id for n in view.children.nodes],
             "children_total": view.children.total,

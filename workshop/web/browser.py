@@ -12,7 +12,8 @@ from .downloads import file_response
 from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
 
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
-DIFF_KINDS = ("add", "relabel", "move", "retire")
+DIFF_KINDS = ("add", "relabel", "move", "retire", "annotate", "reinstate", "merge")
+ALWAYS_SHOWN = ("add", "relabel", "move", "retire")  # the others when the diff has them
 
 
 @bp.get("/")
@@ -155,7 +156,9 @@ def diff(slug: str) -> ResponseReturnValue:
             "difference": difference,
             "changes": [c for c in difference.changes if not show or c.op == show],
             "show": show,
-            "kinds": DIFF_KINDS,
+            "kinds": [
+                k for k in DIFF_KINDS if k in ALWAYS_SHOWN or difference.counts[k] or k == show
+            ],
         },
     )
     if wants_fragment():

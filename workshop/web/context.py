@@ -59,6 +59,32 @@ FINDING_KINDS = {
     "text": _l("Problems"),
 }
 
+NOTE_KINDS = {
+    "definition": _l("Definition"),
+    "example": _l("Example"),
+    "historyNote": _l("History"),
+    "editorialNote": _l("Editorial note"),
+    "changeNote": _l("Change note"),
+    "note": _l("Note"),
+}
+MATCH_KINDS = {
+    "exact": _l("Same as, in another scheme"),
+    "close": _l("Close to, in another scheme"),
+    "broad": _l("Broader, in another scheme"),
+    "narrow": _l("Narrower, in another scheme"),
+    "related": _l("Related, in another scheme"),
+}
+
+DETAIL_FIELDS = {
+    "alt_labels": _l("synonyms"),
+    "hidden_labels": _l("search variants"),
+    "notations": _l("codes"),
+    "related": _l("related concepts"),
+    "mappings": _l("links to other schemes"),
+    "other_notes": _l("other notes"),
+    "iri": _l("IRI"),
+}
+
 
 def init_app(app: Flask) -> None:
     @app.context_processor
@@ -69,4 +95,7 @@ def init_app(app: Flask) -> None:
             "role_name": lambda role: ROLE_NAMES[Role(role)],
             "action_name": lambda action: ACTION_NAMES.get(action, action),
             "finding_kind": lambda rule: FINDING_KINDS.get(rule, rule),
+            "note_kind": lambda kind: NOTE_KINDS.get(kind, kind),
+            "match_kind": lambda kind: MATCH_KINDS.get(kind, kind),
+            "field_name": lambda field: DETAIL_FIELDS.get(field, field),
         }
