@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +31,8 @@ from workshop.models import db
 from workshop.services import browsing, taxonomies, tokens, uploads, versions
 from workshop.services.permissions import SYSTEM
 from workshop.storage import revisions as store
-from workshop.taxonomy import apply, build, make_concept, seen_in_order
-from workshop.taxonomy.formats import csv_format
+from workshop.taxonomy import apply, build, make_concept, make_details, seen_in_order
+from workshop.taxonomy.formats import csv_format, skos_format
 
 
 def cold(function: Callable[[], Any]) -> Callable[[], Any]:
@@ -73,9 +76,57 @@ def main() -> None:
         help="PostgreSQL URL (a schema is made and dropped); SQLite otherwise",
     )
     parser.add_argument("--versions", type=int, default=100)
+    parser.add_argument("--skos-import", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.skos_import:
+        with scratch_app(args.database_url):
+            import_skos(args.skos_import, args.concepts)
+        return
     with scratch_app(args.database_url) as app:
         run(app, args)
+    skos_in_a_fresh_process(args)
+
+
+def skos_in_a_fresh_process(args: argparse.Namespace) -> None:
+    """A SKOS file of the same size (with a synonym and an IRI each) imported by a new
+    process, so that its peak memory is the import's own."""
+    data = rows(args.concepts)
+    tree = build(
+        make_concept(
+            i,
+            {"ar": ar, "en": en},
+            None,
+            p,
+            n,
+            details=make_details(alt_labels={"en": [f"{en} (also)"]}, iri=f"https://x.org/c/{i}"),
+        )
+        for i, p, n, ar, en in data
+    )
+    with tempfile.NamedTemporaryFile(suffix=".ttl", delete=False) as handle:
+        handle.write(skos_format.write(tree, "bench"))
+    del tree, data
+    command = [
+        sys.executable,
+        __file__,
+        "--skos-import",
+        handle.name,
+        "--concepts",
+        str(args.concepts),
+    ]
+    if args.database_url:
+        command += ["--database-url", args.database_url]
+    subprocess.run(command, check=True)
+    Path(handle.name).unlink()
+
+
+def import_skos(path: Path, concepts: int) -> None:
+    upload = uploads.Upload(path.read_bytes(), path.name)
+    start = time.perf_counter()
+    taxonomies.create_from_file(SYSTEM, taxonomies.NewTaxonomy("skos", "س", "S"), upload)
+    size = f"{concepts // 1000}k"
+    report(f"import_skos_{size}_s", time.perf_counter() - start, "s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(f"import_skos_{size}_peak_rss_mb", peak, "MB")
 
 
 def run(app: Any, args: argparse.Namespace) -> None:

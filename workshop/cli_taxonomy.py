@@ -57,7 +57,9 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
 
 
 @taxonomy.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--taxonomy", "slug", required=True, help="Short name, e.g. gov-services.")
 @click.option("--format", "fmt", type=FORMATS, default="auto", show_default=True)
 @click.option("--name-ar", default="", help="Arabic name (a new taxonomy).")
@@ -81,6 +83,14 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
     show_default=True,
     help="SKOS ids: our own, a notation each, else the shortest unique end of the IRI.",
 )
+@click.option(
+    "--levels",
+    default="",
+    help="Level columns, top level first: 'Sector,Division,Service' (CSV/XLSX).",
+)
+@click.option("--level-codes", default="", help="A code column per level (the codes are ids).")
+@click.option("--level-language", default="ar", show_default=True, help="The levels' language.")
+@click.option("--linked", is_flag=True, help="XLSX: every sheet is a level, the top first.")
 @click.option("--yes", is_flag=True, help="Accept the pairs by label without asking.")
 @click.option(
     "--findings",
@@ -90,7 +100,7 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
 )
 @with_appcontext
 def import_file(
-    path: Path,
+    paths: tuple[Path, ...],
     slug: str,
     fmt: str,
     name_ar: str,
@@ -101,14 +111,29 @@ def import_file(
     dotted_codes: bool,
     match: str,
     ids: str,
+    levels: str,
+    level_codes: str,
+    level_language: str,
+    linked: bool,
     yes: bool,
     findings_csv: Path | None,
 ) -> None:
-    """Import PATH as version 1 of a new taxonomy, or as its next version."""
-    data = path.read_bytes()
+    """Import PATHS as version 1 of a new taxonomy, or as its next version. Several
+    PATHS are linked tables, the top level first (each one's parent column names a row of
+    the one before)."""
+    first, *others = paths
     with reported(findings_csv):
-        columns = uploads.column_mapping(mapping, dotted_codes)
-        upload = uploads.Upload(data, path.name, fmt, columns, match == "labels", ids)
+        columns = uploads.column_mapping(mapping, dotted_codes, levels, level_codes, level_language)
+        upload = uploads.Upload(
+            first.read_bytes(),
+            first.name,
+            fmt,
+            columns,
+            match == "labels",
+            ids,
+            tuple((uploads.table_name(p.name), p.read_bytes()) for p in others),
+            linked,
+        )
         if new_version and not yes:
             accept_pairs(taxonomies.label_pairs(SYSTEM, slug, upload))
     with reported(findings_csv), click.progressbar(length=1, label="Storing concepts") as bar:

@@ -202,3 +202,23 @@ def test_findings_are_grouped_and_all_of_them_written_on_request(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning missing_language: 30" in result.stderr and "and 25 more" in result.stderr
     assert len(report.read_text(encoding="utf-8-sig").splitlines()) == 31
+
+
+def test_linked_tables_and_level_columns_import_in_one_command(app, tmp_path):
+    from tests.unit.taxonomy.test_tables import AGENCIES, LEVELS, MINISTRIES, SERVICES
+
+    paths = []
+    for name, data in (("ministries", MINISTRIES), ("agencies", AGENCIES), ("services", SERVICES)):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        paths.append(str(path))
+    result = run(app, "import", *paths, "--taxonomy", "catalogue")
+    assert result.exit_code == 0, result.output
+    assert "ids_prefixed" in result.stderr
+    tree = browsing.tree(SYSTEM, "catalogue", 1)[1]
+    assert tree["services/2"].parent == "agencies/2"
+    levels = tmp_path / "levels.csv"
+    levels.write_bytes(LEVELS)
+    args = ["import", str(levels), "--taxonomy", "levels", "--levels", "Sector,Division,Service"]
+    assert run(app, *args).exit_code == 0
+    assert browsing.tree(SYSTEM, "levels", 1)[1].active_count() == 8

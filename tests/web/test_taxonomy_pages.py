@@ -377,3 +377,24 @@ def test_pairing_by_label_shows_each_pair_before_publishing(coordinator):
     assert coordinator.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 303
     tree = browsing.tree(SYSTEM, "gov", 3)[1]
     assert tree["dental"].active and "dental-care" not in tree
+
+
+def test_linked_tables_upload_as_several_files(coordinator):
+    from tests.unit.taxonomy.test_tables import AGENCIES, MINISTRIES, SERVICES
+
+    more = [(io.BytesIO(AGENCIES), "agencies.csv"), (io.BytesIO(SERVICES), "services.csv")]
+    preview = upload(
+        coordinator,
+        MINISTRIES,
+        name="ministries.csv",
+        slug="catalogue",
+        name_ar="الدليل",
+        name_en="Catalogue",
+        more_files=more,
+    )
+    assert preview.status_code == 200, preview.text
+    assert "سُبق كل معرّف باسم جدوله" in preview.text
+    token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
+    assert coordinator.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 303
+    tree = browsing.tree(SYSTEM, "catalogue", 1)[1]
+    assert tree["services/1"].parent == "agencies/1" and tree.active_count() == 6

@@ -13,7 +13,7 @@ from ..taxonomy import formats as engine
 from ..taxonomy.formats import FORMATS, ColumnMapping, Imported
 from .errors import ServiceError
 
-__all__ = ["FORMATS", "Export", "detect", "read", "write"]
+__all__ = ["FORMATS", "Export", "detect", "read", "read_linked", "write"]
 EXTENSIONS = {
     ".json": "json",
     ".csv": "csv",
@@ -106,6 +106,13 @@ def read(
 ) -> Imported:
     """Parse with the engine; raises the engine's FormatError (findings per line/concept)."""
     return engine.read(data, fmt, mapping, ids)
+
+
+def read_linked(
+    files: list[tuple[str, bytes]], fmt: str, mapping: ColumnMapping | None = None
+) -> Imported:
+    """Linked tables (several CSV files, or one XLSX file with a sheet per level)."""
+    return engine.read_linked(files, fmt, mapping)
 
 
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> Export:

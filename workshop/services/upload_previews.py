@@ -39,6 +39,11 @@ class UploadRequest:
     dotted_codes: bool = False
     match_labels: bool = False
     ids: str = "auto"
+    more: tuple[tuple[str, bytes], ...] = ()  # linked tables below the first file
+    linked: bool = False
+    levels: str = ""
+    level_codes: str = ""
+    level_language: str = "ar"
 
 
 @dataclass
@@ -79,14 +84,27 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
     """Parse and check the upload against the latest version; keep it for the confirmation."""
     require(actor, Permission.PUBLISH_TAXONOMY)
     slug = taxonomies.check_slug(request.slug)
-    mapping = uploads.column_mapping(request.mapping, request.dotted_codes)
+    mapping = uploads.column_mapping(
+        request.mapping,
+        request.dotted_codes,
+        request.levels,
+        request.level_codes,
+        request.level_language,
+    )
     existing = taxonomies.find_taxonomy(slug)
     if existing is None and (not request.name_ar.strip() or not request.name_en.strip()):
         raise ServiceError(
             str(_l("A new taxonomy needs its name in Arabic and in English.")), field="name_ar"
         )
     upload = uploads.Upload(
-        request.data, request.filename, request.fmt, mapping, request.match_labels, request.ids
+        request.data,
+        request.filename,
+        request.fmt,
+        mapping,
+        request.match_labels,
+        request.ids,
+        tuple((uploads.table_name(name), data) for name, data in request.more),
+        request.linked,
     )
     parsed = uploads.parse(upload)
     before = revisions.latest_tree(existing) if existing is not None else empty_tree()
@@ -99,6 +117,8 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
     kept = folder()
     _sweep(kept)
     (kept / f"{token}.bin").write_bytes(request.data)
+    for n, (_name, data) in enumerate(upload.more):
+        (kept / f"{token}.{n}.bin").write_bytes(data)
     meta = {
         "filename": request.filename,
         "fmt": parsed.fmt,
@@ -109,6 +129,11 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         "dotted_codes": request.dotted_codes,
         "match_labels": request.match_labels,
         "ids": request.ids,
+        "more": [name for name, _data in upload.more],
+        "linked": request.linked,
+        "levels": request.levels,
+        "level_codes": request.level_codes,
+        "level_language": request.level_language,
     }
     (kept / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     _keep_findings(token, parsed.warnings)
@@ -172,15 +197,26 @@ def confirm(actor: Actor, token: str, note: str = "") -> taxonomies.Published:
     """Publish a previewed upload: version 1 of a new taxonomy, or the next version. The
     kept file is removed once the version is committed."""
     published = _publish(actor, token, note)
-    for suffix in (".bin", ".json", ".findings.json"):
-        (folder() / f"{token}{suffix}").unlink(missing_ok=True)
+    for path in folder().glob(f"{token}.*"):
+        path.unlink(missing_ok=True)
     return published
 
 
 @use_case(Permission.PUBLISH_TAXONOMY)
 def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
     data, meta = _load(token)
-    mapping = uploads.column_mapping(meta["mapping"], meta["dotted_codes"])
+    mapping = uploads.column_mapping(
+        meta["mapping"],
+        meta["dotted_codes"],
+        meta.get("levels", ""),
+        meta.get("level_codes", ""),
+        meta.get("level_language", "ar"),
+    )
+    kept = folder()
+    more = tuple(
+        (name, (kept / f"{token}.{n}.bin").read_bytes())
+        for n, name in enumerate(meta.get("more", []))
+    )
     upload = uploads.Upload(
         data,
         meta["filename"],
@@ -188,6 +224,8 @@ def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
         mapping,
         meta.get("match_labels", False),
         meta.get("ids", "auto"),
+        more,
+        meta.get("linked", False),
     )
     if taxonomies.find_taxonomy(meta["slug"]) is None:
         new = taxonomies.NewTaxonomy(meta["slug"], meta["name_ar"], meta["name_en"])

@@ -26,6 +26,19 @@ class Upload:
     # for the pairs (otherwise the file's ids are authoritative).
     match_labels: bool = False
     ids: str = "auto"  # how SKOS concepts get ids: auto, notation, suffix or iri
+    # Linked tables: the other CSV files (name, bytes), levels below this file's; or, for
+    # one XLSX file, `linked` reads every sheet as a level.
+    more: tuple[tuple[str, bytes], ...] = ()
+    linked: bool = False
+
+    @property
+    def tables(self) -> list[tuple[str, bytes]]:
+        return [(table_name(self.filename), self.data), *self.more]
+
+
+def table_name(filename: str) -> str:
+    """A linked table's name (ids are prefixed with it when tables share ids)."""
+    return filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "table"
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,10 @@ def parse(upload: Upload) -> Parsed:
             field="ids",
         )
     try:
-        imported = formats.read(upload.data, chosen, upload.mapping, upload.ids)
+        if upload.more or upload.linked:
+            imported = formats.read_linked(upload.tables, chosen, upload.mapping)
+        else:
+            imported = formats.read(upload.data, chosen, upload.mapping, upload.ids)
     except FormatError as error:
         raise InvalidFile(
             str(_l("The file was not imported: %(count)d problem(s).", count=len(error.findings))),
@@ -58,8 +74,16 @@ def parse(upload: Upload) -> Parsed:
     return Parsed(imported.tree, chosen, list(imported.warnings), ids_given)
 
 
-def column_mapping(text: str, dotted_codes: bool = False) -> ColumnMapping | None:
-    """ "id=Code, label_en=Description_EN" -> a ColumnMapping (None when empty)."""
+def column_mapping(
+    text: str,
+    dotted_codes: bool = False,
+    levels: str = "",
+    level_codes: str = "",
+    level_language: str = "ar",
+) -> ColumnMapping | None:
+    """ "id=Code, label_en=Description_EN" -> a ColumnMapping (None when empty). `levels`
+    names the level columns from the top ("Sector, Division, Service"), `level_codes` a
+    code column per level."""
     pairs = {}
     for item in (part.strip() for part in text.split(",")):
         if not item:
@@ -76,9 +100,16 @@ def column_mapping(text: str, dotted_codes: bool = False) -> ColumnMapping | Non
                 field="mapping",
             )
         pairs[ours.strip()] = theirs.strip()
-    if not pairs and not dotted_codes:
+    names = tuple(n.strip() for n in levels.split(",") if n.strip())
+    codes = tuple(n.strip() for n in level_codes.split(",") if n.strip())
+    if codes and len(codes) != len(names):
+        raise ServiceError(
+            str(_l("Give one code column for each level column, or none.")), field="levels"
+        )
+    if not pairs and not dotted_codes and not names:
         return None
-    return ColumnMapping(pairs, dotted_codes)
+    language = level_language.strip().lower() or "ar"
+    return ColumnMapping(pairs, dotted_codes, names, codes, language)
 
 
 @dataclass(frozen=True)

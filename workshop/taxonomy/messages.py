@@ -100,6 +100,11 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The ids cannot be taken as asked: {reason}.",
         "تعذّر أخذ المعرّفات كما طُلب: {reason}.",
     ),
+    "ids_prefixed": (
+        "The tables {tables} use some of the same ids; every id was prefixed with its "
+        "table's name (services/12).",
+        "تشترك الجداول {tables} في بعض المعرّفات؛ فسُبق كل معرّف باسم جدوله (services/12).",
+    ),
     "duplicate_iri": (
         "{concept} and {other} have the same IRI {iri}.",
         "للمفهومين {concept} و{other} المعرّف الدولي نفسه {iri}.",

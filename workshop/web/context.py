@@ -56,6 +56,7 @@ FINDING_KINDS = {
     "several_texts": _l("Several labels or notes in one language"),
     "several_schemes": _l("Several concept schemes"),
     "unkept_property": _l("Properties this tool does not keep"),
+    "ids_prefixed": _l("Ids prefixed with their table's name"),
     "text": _l("Problems"),
 }
 

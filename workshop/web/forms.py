@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -80,6 +80,21 @@ class TaxonomyImportForm(FlaskForm):
         )
     )
     ids = SelectField(_l("Ids of SKOS concepts"), default="auto")
+    more_files = MultipleFileField(
+        _l("Linked tables: the CSV files of the levels below the first file, in order")
+    )
+    linked = BooleanField(_l("Excel: every sheet is one level, the top level first"))
+    levels = StringField(
+        _l("Level columns, the top level first (for example Sector, Division, Service)"),
+        validators=[Length(max=1000)],
+    )
+    level_codes = StringField(
+        _l("A code column for each level (optional: the codes become the ids)"),
+        validators=[Length(max=1000)],
+    )
+    level_language = StringField(
+        _l("Language of the level columns"), default="ar", validators=[Length(max=10)]
+    )
 
 
 def taxonomy_import_form() -> TaxonomyImportForm:

@@ -41,6 +41,15 @@ def upload() -> ResponseReturnValue:
                     dotted_codes=bool(form.dotted_codes.data),
                     match_labels=bool(form.match_labels.data),
                     ids=form.ids.data or "auto",
+                    more=tuple(
+                        (f.filename or f"table-{n}", f.read())
+                        for n, f in enumerate(form.more_files.data or [], start=2)
+                        if f and f.filename
+                    ),
+                    linked=bool(form.linked.data),
+                    levels=form.levels.data or "",
+                    level_codes=form.level_codes.data or "",
+                    level_language=form.level_language.data or "ar",
                 ),
             )
         except InvalidFile as error:

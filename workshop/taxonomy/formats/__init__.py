@@ -99,6 +99,20 @@ def read(
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def read_linked(
+    files: list[tuple[str, bytes]], fmt: str, mapping: ColumnMapping | None = None
+) -> Imported:
+    """Linked tables, the top level first: several CSV files, or one XLSX file with a sheet
+    per level."""
+    if fmt == "csv":
+        return csv_format.read_tables(files, mapping or ColumnMapping())
+    if fmt == "xlsx" and len(files) == 1:
+        return xlsx_format.read(files[0][1], mapping, linked=True)
+    raise FormatError(
+        [problem("bad_file", format=fmt, reason="linked tables are CSV files or one XLSX file")]
+    )
+
+
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> bytes:
     """A tree as a file of a known format, with the taxonomy's and version's metadata."""
     if fmt == "json":
@@ -130,5 +144,6 @@ __all__ = [
     "concept_record",
     "export_schema",
     "read",
+    "read_linked",
     "write",
 ]

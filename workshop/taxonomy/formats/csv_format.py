@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..ids import generate_id
 from ..model import Concept, Status, Tree, make_concept
 from ..text import label_key
-from . import FormatError, Imported, decode, finish, problem
+from . import FormatError, Imported, decode, finish, problem, tables
 
 BASE_COLUMNS = (
     "id",
@@ -73,6 +73,11 @@ class ColumnMapping:
 
     columns: Mapping[str, str] = field(default_factory=dict)
     dotted_codes: bool = False
+    # "Level columns": their names from the top level down, the labels' language, and
+    # optionally a code column per level (the codes become the ids).
+    levels: tuple[str, ...] = ()
+    level_codes: tuple[str, ...] = ()
+    level_language: str = "ar"
 
 
 NOTE_COLUMNS = {  # SKOS note kind -> the CSV column prefix (note_ is the scope note)
@@ -162,27 +167,75 @@ def write(tree: Tree) -> bytes:
 
 def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
     """A tree from CSV bytes, or FormatError naming each line at fault."""
+    return read_rows(_csv_rows(data), mapping or ColumnMapping())
+
+
+def read_tables(tables: Sequence[tuple[str, bytes]], mapping: ColumnMapping) -> Imported:
+    """Linked tables, the top level first: (name, CSV bytes) pairs (tables.linked)."""
+    return read_linked([(name, _csv_rows(data)) for name, data in tables], mapping)
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = ((reader.line_num, row) for row in reader)
-    return read_rows(rows, mapping or ColumnMapping())
+    return ((reader.line_num, row) for row in reader)
 
 
 def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping) -> Imported:
     """Shared by CSV and XLSX: (line number, cells) pairs, the first being the header."""
+    parsed = _named_rows(rows, mapping)
+    ids_given = bool(mapping.level_codes) or any(row.get("id") for _line, row in parsed)
+    if mapping.levels:
+        parsed = tables.from_levels(
+            parsed, mapping.levels, mapping.level_codes, mapping.level_language
+        )
+    return _imported(parsed, mapping, ids_given)
+
+
+def read_linked(
+    named: Sequence[tuple[str, Iterable[tuple[int, Sequence[str]]]]], mapping: ColumnMapping
+) -> Imported:
+    """Several tables, each read like one file, linked by their parent columns."""
+    parsed = [(name, _named_rows(rows, mapping)) for name, rows in named]
+    ids_given = all(any(row.get("id") for _line, row in rows) for _name, rows in parsed)
+    rows, notes = tables.linked(parsed)
+    return _imported(rows, mapping, ids_given, notes)
+
+
+def _imported(
+    parsed: list[tables.Row],
+    mapping: ColumnMapping,
+    ids_given: bool,
+    notes: list[Finding] | None = None,
+) -> Imported:
+    concepts, lines, problems = _concepts(parsed, mapping)
+    return finish(
+        concepts, lines, metadata={"ids_generated": not ids_given}, errors=problems, notes=notes
+    )
+
+
+def _named_rows(
+    rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping
+) -> list[tables.Row]:
+    """The rows after the header, cells by our column names (the mapping's, or the file's
+    own)."""
     iterator: Iterator[tuple[int, Sequence[str]]] = iter(rows)
     try:
         _line, header = next(iterator)
     except StopIteration:
         raise FormatError([problem("empty_file")]) from None
     names = [h.strip() for h in header]
-    labelled = {k for k, v in mapping.columns.items() if k.startswith("label_") and v in names}
-    if not labelled and not any(n.startswith("label_") for n in names):
-        raise FormatError([problem("wrong_header", line=1, columns="label_ar / label_en")])
+    if mapping.levels:
+        missing = [c for c in (*mapping.levels, *mapping.level_codes) if c not in names]
+        if missing:
+            raise FormatError([problem("wrong_header", line=1, columns=", ".join(missing))])
+    else:
+        labelled = {k for k, v in mapping.columns.items() if k.startswith("label_") and v in names}
+        if not labelled and not any(n.startswith("label_") for n in names):
+            raise FormatError([problem("wrong_header", line=1, columns="label_ar / label_en")])
     index = {name: i for i, name in enumerate(names)}
     ours_by_theirs = {v: k for k, v in mapping.columns.items()}
-
-    parsed: list[tuple[int, dict[str, str]]] = []
+    parsed: list[tables.Row] = []
     for line, cells in iterator:
         if not any(str(c).strip() for c in cells):
             continue
@@ -191,9 +244,7 @@ def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping)
             for name, i in index.items()
         }
         parsed.append((line, row))
-    concepts, lines, problems = _concepts(parsed, mapping)
-    ids_generated = not any(row.get("id") for _line, row in parsed)
-    return finish(concepts, lines, metadata={"ids_generated": ids_generated}, errors=problems)
+    return parsed
 
 
 def _concepts(

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from ..model import Tree
 from . import FormatError, Imported, problem
-from .csv_format import ColumnMapping, read_rows, table
+from .csv_format import ColumnMapping, read_linked, read_rows, table
 
 
 def write(tree: Tree) -> bytes:
@@ -24,8 +24,9 @@ def write(tree: Tree) -> bytes:
     return buffer.getvalue()
 
 
-def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
-    """The first sheet, read like a CSV file (line numbers are spreadsheet rows)."""
+def read(data: bytes, mapping: ColumnMapping | None = None, linked: bool = False) -> Imported:
+    """The first sheet, read like a CSV file (line numbers are spreadsheet rows); with
+    `linked`, every sheet is a table of one level, the top level first."""
     if not data:
         raise FormatError([problem("empty_file")])
     try:
@@ -33,11 +34,18 @@ def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FormatError([problem("bad_file", format="XLSX", reason=str(error))]) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, ["" if cell is None else str(cell) for cell in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        sheets = [
+            (
+                sheet.title,
+                [
+                    (number, ["" if cell is None else str(cell) for cell in values])
+                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                ],
+            )
+            for sheet in (workbook.worksheets if linked else workbook.worksheets[:1])
         ]
     finally:
         workbook.close()
-    return read_rows(rows, mapping or ColumnMapping())
+    if linked:
+        return read_linked(sheets, mapping or ColumnMapping())
+    return read_rows(sheets[0][1], mapping or ColumnMapping())
