@@ -91,6 +91,12 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
 @click.option("--level-codes", default="", help="A code column per level (the codes are ids).")
 @click.option("--level-language", default="ar", show_default=True, help="The levels' language.")
 @click.option("--linked", is_flag=True, help="XLSX: every sheet is a level, the top first.")
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of old code -> new code: codes the file no longer has are retired and "
+    "pointed at their new code (merges and splits).",
+)
 @click.option("--yes", is_flag=True, help="Accept the pairs by label without asking.")
 @click.option(
     "--findings",
@@ -115,6 +121,7 @@ def import_file(
     level_codes: str,
     level_language: str,
     linked: bool,
+    crosswalk: Path | None,
     yes: bool,
     findings_csv: Path | None,
 ) -> None:
@@ -133,6 +140,7 @@ def import_file(
             ids,
             tuple((uploads.table_name(p.name), p.read_bytes()) for p in others),
             linked,
+            crosswalk.read_bytes() if crosswalk is not None else None,
         )
         if new_version and not yes:
             accept_pairs(taxonomies.label_pairs(SYSTEM, slug, upload))

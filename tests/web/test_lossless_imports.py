@@ -201,3 +201,41 @@ def test_the_concept_page_the_api_and_the_diff_show_every_field(app, client, sig
     diff = client.get("/taxonomies/rich/diff?a=1&b=2").text
     assert "أُعيد" in diff or "Brought back" in diff
     assert "الرموز" in diff or "codes" in diff
+
+
+def test_a_crosswalk_records_merges_and_splits(app):
+    create_taxonomy(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    # The next edition merges hospitals and clinics into care, and splits schools into
+    # primary and secondary.
+    edition = build(
+        [
+            *(
+                c
+                for c in VERSION_1.concepts.values()
+                if c.id not in ("hospitals", "clinics", "schools", "public-schools")
+            ),
+            make_concept("care", {"ar": "الرعاية", "en": "Care"}, parent="health"),
+            make_concept("primary", {"ar": "الابتدائي", "en": "Primary"}, parent="education"),
+            make_concept(
+                "secondary", {"ar": "الثانوي", "en": "Secondary"}, parent="education", position=1
+            ),
+        ]
+    )
+    table = b"old,new\nhospitals,care\nclinics,care\nschools,primary\nschools,secondary\nx,y\n"
+    published = publish_version(SYSTEM, "gov", csv_bytes(edition), "v2.csv", crosswalk=table)
+    tree = browsing.tree(SYSTEM, "gov", 2)[1]
+    assert tree["hospitals"].replaced_by == "care" and tree["clinics"].replaced_by == "care"
+    assert tree["schools"].replaced_by == "primary"
+    assert tree["public-schools"].replaced_by is None  # not in the table: plainly retired
+    kinds = sorted(w.rule for w in published.warnings if w.rule.startswith("crosswalk"))
+    assert kinds == ["crosswalk_split", "crosswalk_unknown"]
+
+
+def test_a_bad_crosswalk_is_refused_and_nothing_is_written(app):
+    from workshop.services.errors import InvalidFile
+
+    create_taxonomy(SYSTEM, "gov", "أ", "A", csv_bytes(), "v1.csv")
+    with pytest.raises(InvalidFile) as raised:
+        publish_version(SYSTEM, "gov", csv_bytes(), "v2.csv", crosswalk=b"old,new\nonly-old,\n")
+    assert "line 2" in raised.value.problems[0].text().lower()
+    assert browsing.tree(SYSTEM, "gov", "latest")[0].version.number == 1

@@ -44,6 +44,7 @@ class UploadRequest:
     levels: str = ""
     level_codes: str = ""
     level_language: str = "ar"
+    crosswalk: bytes | None = None
 
 
 @dataclass
@@ -105,6 +106,7 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         request.ids,
         tuple((uploads.table_name(name), data) for name, data in request.more),
         request.linked,
+        request.crosswalk,
     )
     parsed = uploads.parse(upload)
     before = revisions.latest_tree(existing) if existing is not None else empty_tree()
@@ -119,6 +121,8 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
     (kept / f"{token}.bin").write_bytes(request.data)
     for n, (_name, data) in enumerate(upload.more):
         (kept / f"{token}.{n}.bin").write_bytes(data)
+    if request.crosswalk is not None:
+        (kept / f"{token}.crosswalk.bin").write_bytes(request.crosswalk)
     meta = {
         "filename": request.filename,
         "fmt": parsed.fmt,
@@ -226,6 +230,7 @@ def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
         meta.get("ids", "auto"),
         more,
         meta.get("linked", False),
+        crosswalk.read_bytes() if (crosswalk := kept / f"{token}.crosswalk.bin").exists() else None,
     )
     if taxonomies.find_taxonomy(meta["slug"]) is None:
         new = taxonomies.NewTaxonomy(meta["slug"], meta["name_ar"], meta["name_en"])

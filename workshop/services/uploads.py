@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from ..taxonomy import Finding, Matching, Tree, adopt_ids, match
+from ..taxonomy import (
+    Finding,
+    Matching,
+    Tree,
+    adopt_ids,
+    match,
+    read_crosswalk,
+    with_crosswalk,
+)
 from ..taxonomy.formats import ID_CHOICES, ColumnMapping, FormatError
 from . import formats
 from .errors import InvalidFile, ServiceError
@@ -30,6 +38,8 @@ class Upload:
     # one XLSX file, `linked` reads every sheet as a level.
     more: tuple[tuple[str, bytes], ...] = ()
     linked: bool = False
+    # A correspondence table (old code -> new code) from the latest version to this file.
+    crosswalk: bytes | None = None
 
     @property
     def tables(self) -> list[tuple[str, bytes]]:
@@ -47,6 +57,7 @@ class Parsed:
     fmt: str
     warnings: list[Finding] = field(default_factory=list)
     ids_given: bool = True  # False when every id was made up from the labels
+    crosswalk: list[tuple[str, str]] | None = None
 
     def source(self, filename: str) -> str:
         return f"{self.fmt}: {filename}"
@@ -70,8 +81,22 @@ def parse(upload: Upload) -> Parsed:
             str(_l("The file was not imported: %(count)d problem(s).", count=len(error.findings))),
             error.findings,
         ) from None
+    links = None
+    if upload.crosswalk is not None:
+        try:
+            links = read_crosswalk(upload.crosswalk)
+        except FormatError as error:
+            raise InvalidFile(
+                str(
+                    _l(
+                        "The correspondence table was not read: %(count)d problem(s).",
+                        count=len(error.findings),
+                    )
+                ),
+                error.findings,
+            ) from None
     ids_given = not imported.metadata.get("ids_generated", False)
-    return Parsed(imported.tree, chosen, list(imported.warnings), ids_given)
+    return Parsed(imported.tree, chosen, list(imported.warnings), ids_given, links)
 
 
 def column_mapping(
@@ -127,10 +152,19 @@ class Pair:
 def with_ids(before: Tree, parsed: Parsed, upload: Upload) -> tuple[Tree, list[Pair]]:
     """The file's tree as it will be published, and the pairs made by label.
 
-    A file's ids are authoritative: a new id is an add, an id that disappeared is a retire.
-    Only for a file without ids, or when the user asks for it, are concepts paired by
-    label with the concepts of the latest version that the file lacks, and given their
-    ids; the pairs are returned for the user to see before anything is published."""
+    A file's ids are authoritative: a new id is an add, an id that disappeared is a retire
+    (pointed at its new code when a correspondence table came with the file). Only for a
+    file without ids, or when the user asks for it, are concepts paired by label with the
+    concepts of the latest version that the file lacks, and given their ids; the pairs
+    are returned for the user to see before anything is published."""
+    tree, pairs = _paired(before, parsed, upload)
+    if parsed.crosswalk:
+        tree, notes = with_crosswalk(before, tree, parsed.crosswalk)
+        parsed.warnings.extend(notes)
+    return tree, pairs
+
+
+def _paired(before: Tree, parsed: Parsed, upload: Upload) -> tuple[Tree, list[Pair]]:
     uploaded = parsed.tree
     if parsed.ids_given and not upload.match_labels:
         return uploaded, []

@@ -22,6 +22,7 @@ from .changes import (
     from_json,
     to_json,
 )
+from .crosswalk import read_crosswalk, with_crosswalk
 from .details import NO_DETAILS, Details, make_details
 from .diff import DiffError, diff
 from .findings import Conflict, Finding, Severity, TreeError
@@ -81,7 +82,9 @@ __all__ = [
     "match",
     "merge",
     "paused_gc",
+    "read_crosswalk",
     "seen_in_order",
     "to_json",
     "validate",
+    "with_crosswalk",
 ]

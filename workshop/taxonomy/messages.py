@@ -100,6 +100,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The ids cannot be taken as asked: {reason}.",
         "تعذّر أخذ المعرّفات كما طُلب: {reason}.",
     ),
+    "crosswalk_unknown": (
+        "The correspondence table maps {concept} to {codes}, which the editions do not have.",
+        "يربط جدول التناظر {concept} بـ{codes}، وهي غير موجودة في الإصدارين.",
+    ),
+    "crosswalk_split": (
+        "{concept} was split into {codes}; it is retired and points to the first of them.",
+        "قُسّم {concept} إلى {codes}؛ فأُوقف وأُشير إلى أولها بديلًا.",
+    ),
     "ids_prefixed": (
         "The tables {tables} use some of the same ids; every id was prefixed with its "
         "table's name (services/12).",

@@ -57,6 +57,8 @@ FINDING_KINDS = {
     "several_schemes": _l("Several concept schemes"),
     "unkept_property": _l("Properties this tool does not keep"),
     "ids_prefixed": _l("Ids prefixed with their table's name"),
+    "crosswalk_unknown": _l("Correspondences to unknown codes"),
+    "crosswalk_split": _l("Codes split into several"),
     "text": _l("Problems"),
 }
 

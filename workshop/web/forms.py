@@ -83,6 +83,11 @@ class TaxonomyImportForm(FlaskForm):
     more_files = MultipleFileField(
         _l("Linked tables: the CSV files of the levels below the first file, in order")
     )
+    crosswalk = FileField(
+        _l(
+            "Correspondence table (CSV with columns old, new): a code the file no longer has points to its new code"
+        )
+    )
     linked = BooleanField(_l("Excel: every sheet is one level, the top level first"))
     levels = StringField(
         _l("Level columns, the top level first (for example Sector, Division, Service)"),

@@ -47,6 +47,11 @@ def upload() -> ResponseReturnValue:
                         if f and f.filename
                     ),
                     linked=bool(form.linked.data),
+                    crosswalk=(
+                        form.crosswalk.data.read()
+                        if form.crosswalk.data and form.crosswalk.data.filename
+                        else None
+                    ),
                     levels=form.levels.data or "",
                     level_codes=form.level_codes.data or "",
                     level_language=form.level_language.data or "ar",
