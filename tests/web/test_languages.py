@@ -28,6 +28,8 @@ ALLOWED_LATIN = {
     "username",
     "display_name",
     "role",
+    "old",  # the columns of a correspondence table
+    "new",
     # names of file formats
     "JSON",
     "XLSX",

@@ -85,7 +85,8 @@ class TaxonomyImportForm(FlaskForm):
     )
     crosswalk = FileField(
         _l(
-            "Correspondence table (CSV with columns old, new): a code the file no longer has points to its new code"
+            "Correspondence table (CSV with columns old, new): a code the file no longer "
+            "has points to its new code"
         )
     )
     linked = BooleanField(_l("Excel: every sheet is one level, the top level first"))
