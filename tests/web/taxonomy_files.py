@@ -36,6 +36,22 @@ VERSION_2 = build(
     ]
 )
 
+# The next edition of version 2 under another code for "dental" (its labels unchanged) and
+# a relabelled "housing": the file's ids make dental-care an add; pairing by label keeps
+# the old id.
+EDITION = build(
+    make_concept(
+        "dental-care" if c.id == "dental" else c.id,
+        {**c.labels, "en": "Housing and land"} if c.id == "housing" else c.labels,
+        c.notes,
+        c.parent,
+        c.position,
+        c.status,
+        c.replaced_by,
+    )
+    for c in VERSION_2.concepts.values()
+)
+
 
 def csv_bytes(tree=VERSION_1) -> bytes:
     return csv_format.write(tree)

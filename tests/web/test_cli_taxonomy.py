@@ -144,23 +144,10 @@ def test_a_bad_file_fails_and_writes_nothing(app, published, tmp_path, content, 
 
 
 def renamed_edition(tmp_path):
-    from tests.web.taxonomy_files import VERSION_2, csv_bytes
-    from workshop.taxonomy import build, make_concept
+    from tests.web.taxonomy_files import EDITION, csv_bytes
 
-    edition = build(
-        make_concept(
-            "dental-care" if c.id == "dental" else c.id,
-            {**c.labels, "en": "Housing and land"} if c.id == "housing" else c.labels,
-            c.notes,
-            c.parent,
-            c.position,
-            c.status,
-            c.replaced_by,
-        )
-        for c in VERSION_2.concepts.values()
-    )
     path = tmp_path / "edition.csv"
-    path.write_bytes(csv_bytes(edition))
+    path.write_bytes(csv_bytes(EDITION))
     return path
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.web.taxonomy_files import VERSION_2, csv_bytes
+from tests.web.taxonomy_files import EDITION, VERSION_2, csv_bytes
 from workshop.models import ConceptRevision, Version, db
 from workshop.services import browsing
 from workshop.services.permissions import SYSTEM
@@ -356,18 +356,7 @@ def test_a_rejected_file_reports_every_kind_of_problem_and_all_of_them_download(
 
 
 def test_pairing_by_label_shows_each_pair_before_publishing(coordinator):
-    renamed = build(
-        make_concept(
-            "dental-care" if c.id == "dental" else c.id,
-            {**c.labels, "en": "Housing and land"} if c.id == "housing" else c.labels,
-            c.notes,
-            c.parent,
-            c.position,
-            c.status,
-            c.replaced_by,
-        )
-        for c in VERSION_2.concepts.values()
-    )
+    renamed = EDITION
     kept = upload(coordinator, csv_bytes(renamed))
     assert "dental-care" in kept.text and "قُرن" not in kept.text  # ids kept: an add
     paired = upload(coordinator, csv_bytes(renamed), match_labels="y")
