@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -89,6 +90,19 @@ DETAIL_FIELDS = {
 }
 
 
+def detail_text(value: object) -> str:
+    """A concept detail (codes, synonyms per language, links per kind...) in one line."""
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {detail_text(inner)}" for key, inner in value.items())
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, Any]:
@@ -101,4 +115,5 @@ def init_app(app: Flask) -> None:
             "note_kind": lambda kind: NOTE_KINDS.get(kind, kind),
             "match_kind": lambda kind: MATCH_KINDS.get(kind, kind),
             "field_name": lambda field: DETAIL_FIELDS.get(field, field),
+            "detail_text": detail_text,
         }
