@@ -7,8 +7,9 @@ Needs Debian's `wrk` and gunicorn (`pip install -e '.[bench]'`). Prints
 name<TAB>value<TAB>unit: per server and endpoint `<server>_<name>_rps` and
 `<server>_<name>_p99_ms` (after every worker has served it once; the diff page's first
 computation is `<server>_diff_page_first_ms`), `<server>_bare_flask_rps`, and for a
-restart with 32 concurrent first requests `<server>_cold_first_byte_ms` (the slowest), `<server>_cold_peak_rss_mb`
-and `<server>_warm_rss_mb` (all worker processes together); and the root fragment again
+restart with 32 concurrent first requests `<server>_cold_first_byte_ms` (the slowest),
+`<server>_cold_peak_rss_mb` and `<server>_warm_rss_mb` (all worker processes together);
+and the root fragment again
 while the hall signs in at 160 a minute (`<server>_root_p99_during_sign_ins_ms`,
 `<server>_sign_in_p99_ms`).
 """
