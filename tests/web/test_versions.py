@@ -93,11 +93,11 @@ def test_children_and_search_at_a_version(app):
         ("housing", 0),
     ]
     _at, found = browsing.search(SYSTEM, "gov", 2, "المدارس الحكو")
-    assert [(m.node.concept_id, [p.concept_id for p in m.path]) for m in found] == [
+    assert [(m.node.concept_id, [p.concept_id for p in m.path]) for m in found.matches] == [
         ("public-schools", ["housing", "schools"])
     ]
     _at, found = browsing.search(SYSTEM, "gov", 1, "  CLINICS ")
-    assert [m.node.concept_id for m in found] == ["clinics"]
+    assert [m.node.concept_id for m in found.matches] == ["clinics"]
 
 
 def test_a_published_version_is_never_updated(app):
@@ -316,8 +316,59 @@ def test_search_goes_through_a_trigram_index(app):
             text("SELECT indexname FROM pg_indexes WHERE tablename = 'concept_revision'")
         ).scalars()
         assert "ix_concept_revision_search_trgm" in set(indexes)
-    _at, matches = browsing.search(SYSTEM, "gov", 1, "clinic")
-    assert [m.node.concept_id for m in matches] == ["clinics"]
+    _at, found = browsing.search(SYSTEM, "gov", 1, "clinic")
+    assert [m.node.concept_id for m in found.matches] == ["clinics"]
+
+
+def test_arabic_search_finds_everyday_spellings_codes_synonyms_and_notes(app):
+    from workshop.taxonomy import build, make_concept, make_details
+    from workshop.taxonomy.formats import csv_format
+
+    tree = build(
+        [
+            make_concept(
+                "family",
+                {"ar": "الأسرة", "en": "Family"},
+                {"ar": "تشمل رعاية الطفولة"},
+                details=make_details(notations=["FAM-07"], alt_labels={"en": ["Household"]}),
+            ),
+            *(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n + 1) for n in range(60)),
+        ]
+    )
+    create_taxonomy(SYSTEM, "fam", "أ", "A", csv_format.write(tree), "f.csv")
+    for query in ("اسرة", "الاسره", "أسرة", "fam-07", "household", "الطفوله"):
+        _at, found = browsing.search(SYSTEM, "fam", 1, query)
+        assert [m.node.concept_id for m in found.matches] == ["family"], query
+    _at, many = browsing.search(SYSTEM, "fam", 1, "خدمة")
+    assert (len(many.matches), many.total) == (50, 60)
+    _at, short = browsing.search(SYSTEM, "fam", 1, "خ")
+    assert short.too_short and not short.matches
+
+
+def test_the_upgrade_folds_the_search_texts_of_published_rows(app):
+    from flask_migrate import downgrade, upgrade
+
+    publish_two()
+    downgrade(revision="0006")
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:  # write a row's search text as 0006 did, around its guard
+        db.session.execute(text("DROP TRIGGER concept_revision_immutable"))
+    else:
+        db.session.execute(text("ALTER TABLE concept_revision DISABLE TRIGGER USER"))
+    as_before = "UPDATE concept_revision SET search_text = 'التأمين الصحي' WHERE id = :id"
+    row = db.session.scalar(
+        select(ConceptRevision.id).where(ConceptRevision.concept_id == "insurance")
+    )
+    db.session.execute(text(as_before), {"id": row})
+    if not sqlite:
+        db.session.execute(text("ALTER TABLE concept_revision ENABLE TRIGGER USER"))
+    db.session.commit()
+    upgrade()
+    _at, found = browsing.search(SYSTEM, "gov", 1, "تامين")
+    assert [m.node.concept_id for m in found.matches] == ["insurance"]
+    with pytest.raises((IntegrityError, DBAPIError), match="immutable"):
+        db.session.execute(text('UPDATE concept_revision SET details = \'{"iri": "x"}\''))
+    db.session.rollback()
 
 
 def test_a_large_import_refreshes_the_planner_statistics(app, monkeypatch):

@@ -14,7 +14,7 @@ from ..caching import BoundedCache, CompressedCopies
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
 from ..storage.revisions import PathStep
-from ..taxonomy import Change, Finding, Policy, Tree, diff, label_key, validate
+from ..taxonomy import Change, Finding, Policy, Tree, diff, search_fold, validate
 from . import formats
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
@@ -136,24 +136,35 @@ class Match:
     path: list[PathStep]
 
 
-def search(
-    actor: Actor | None, slug: str, ref: str | int, query: str
-) -> tuple[VersionRef, list[Match]]:
-    """Concepts whose Arabic or English labels (or synonyms) contain the query, with paths."""
+@dataclass(frozen=True)
+class Found:
+    """The first matches of a search, and how many there are in all."""
+
+    matches: list[Match]
+    total: int
+    too_short: bool = False  # a query of one letter is not run
+
+
+def search(actor: Actor | None, slug: str, ref: str | int, query: str) -> tuple[VersionRef, Found]:
+    """Concepts whose labels, synonyms, codes or notes contain the query (Arabic spellings
+    folded on both sides: search_fold), with their paths."""
     at = version_ref(actor, slug, ref)
     needle = search_key(query)
     if len(needle) < 2:
-        return at, []
+        return at, Found([], 0, too_short=bool(needle))
     number = at.version.number
     found = store.search_rows(at.taxonomy, number, needle, SEARCH_LIMIT)
+    total = len(found)
+    if total == SEARCH_LIMIT:
+        total = store.search_count(at.taxonomy, number, needle)
     known = store.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
-    matches = [Match(row, path_above(row, known)) for row in found]
-    return at, matches
+    return at, Found([Match(row, path_above(row, known)) for row in found], total)
 
 
 def search_key(query: str) -> str:
-    """What a query is compared as (so that "  CLINICS " and "clinics" are one query)."""
-    return label_key(query)[:200]
+    """What a query is compared as: folded as the stored texts are, so that "اسرة",
+    "الاسره" and "أسرة" are one query, as are "  CLINICS " and "clinics"."""
+    return search_fold(query[:200])
 
 
 def path_above(row: ConceptRevision, known: dict[str, PathStep]) -> list[PathStep]:

@@ -35,8 +35,8 @@ from ..taxonomy import (
     Tree,
     build,
     empty_tree,
-    label_key,
     paused_gc,
+    search_fold,
 )
 from ..taxonomy import details as concept_details
 from ..taxonomy.formats import concept_record
@@ -148,9 +148,7 @@ def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
 
 
 def row_of(taxonomy_id: int, number: int, concept: Concept, order_key: int) -> dict[str, Any]:
-    search = " \n ".join(
-        label_key(text) for text in (*concept.labels.values(), *concept.details.search_texts())
-    )
+    search = search_text(concept)
     details = concept_details.record(concept.details)
     return {
         "taxonomy_id": taxonomy_id,
@@ -170,6 +168,17 @@ def row_of(taxonomy_id: int, number: int, concept: Concept, order_key: int) -> d
         "details": details,
         "search_text": search,
     }
+
+
+def search_text(concept: Concept) -> str:
+    """What search looks in, folded as queries are (labels, synonyms, hidden labels, codes
+    and notes), one line each."""
+    details = concept.details
+    texts = [*concept.labels.values(), *details.search_texts(), *concept.notes.values()]
+    texts += [
+        t for by_language in details.other_notes.values() for v in by_language.values() for t in v
+    ]
+    return " \n ".join(search_fold(text) for text in texts)
 
 
 def changed_concepts(before: Tree, after: Tree) -> tuple[set[str], set[str | None]]:
@@ -442,29 +451,41 @@ def sibling_rank(taxonomy: Taxonomy, number: int, row: ConceptRevision) -> int:
 SQLITE_SEARCH = text("SELECT rowid FROM concept_search WHERE search_text LIKE :pattern")
 
 
-def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> list[ConceptRevision]:
-    """Active concepts whose normalised labels or synonyms contain `needle`, through the
-    trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) where it applies."""
+def _search_conditions(taxonomy: Taxonomy, number: int, needle: str) -> list[Any]:
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     contains = ConceptRevision.search_text.like(f"%{escaped}%", escape="\\")
     indexed = db.engine.dialect.name == "sqlite" and len(needle) >= 3 and escaped == needle
     if indexed:  # FTS5 optimises LIKE only without an ESCAPE clause
         found = SQLITE_SEARCH.bindparams(pattern=f"%{needle}%").columns(rowid=Integer)
         contains = ConceptRevision.id.in_(found.subquery().select())
+    return [
+        ConceptRevision.taxonomy_id == taxonomy.id,
+        ConceptRevision.status == Status.ACTIVE.value,
+        visible_at(number),
+        contains,
+    ]
+
+
+def search_rows(taxonomy: Taxonomy, number: int, needle: str, limit: int) -> list[ConceptRevision]:
+    """Active concepts whose normalised labels or synonyms contain `needle`, through the
+    trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) where it applies."""
     return list(
         db.session.scalars(
             select(ConceptRevision)
-            .where(
-                ConceptRevision.taxonomy_id == taxonomy.id,
-                ConceptRevision.status == Status.ACTIVE.value,
-                visible_at(number),
-                contains,
-            )
+            .where(*_search_conditions(taxonomy, number, needle))
             # In the order they were written, not sorted: a short, common query matches
             # thousands, and the first `limit` found must end the search.
             .order_by(ConceptRevision.id)
             .limit(limit)
         )
+    )
+
+
+def search_count(taxonomy: Taxonomy, number: int, needle: str) -> int:
+    """How many concepts search_rows would find without its limit."""
+    return (
+        db.session.scalar(select(func.count()).where(*_search_conditions(taxonomy, number, needle)))
+        or 0
     )
 
 

@@ -31,7 +31,7 @@ from .memory import paused_gc
 from .merge import MergeReport, Proposal, ProposalReport, merge
 from .model import NO_ALT, Concept, Status, Tree, empty_tree, make_concept
 from .sequences import longest_increasing
-from .text import NO_TEXT, label_key
+from .text import NO_TEXT, label_key, search_fold
 from .validate import DEFAULT_POLICY, Policy, validate
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "merge",
     "paused_gc",
     "read_crosswalk",
+    "search_fold",
     "seen_in_order",
     "to_json",
     "validate",

@@ -52,3 +52,35 @@ def unprintable(text: str, multiline: bool = False) -> bool:
         if category == "Cf" and char not in "\u200c\u200d\u200e\u200f\u061c":
             return True
     return False
+
+
+# Arabic spellings people type interchangeably: hamza on alef, taa marbuta / haa, alef
+# maqsura / yaa. Search folds them, and drops diacritics and the article at a word's start.
+_FOLD = str.maketrans(
+    {
+        "\u0623": "\u0627",  # أ
+        "\u0625": "\u0627",  # إ
+        "\u0622": "\u0627",  # آ
+        "\u0671": "\u0627",  # ٱ
+        "\u0629": "\u0647",  # ة -> ه
+        "\u0649": "\u064a",  # ى -> ي
+        TATWEEL: None,
+        **{chr(c): None for c in range(0x064B, 0x0660)},  # harakat, shadda, sukun...
+        "\u0670": None,  # superscript alef
+        **{chr(c): None for c in range(0x06D6, 0x06EE)},  # Quranic marks
+    }
+)
+ARTICLE = "\u0627\u0644"  # ال
+
+
+def search_fold(text: str) -> str:
+    """What search compares: the label key, with Arabic hamza forms, taa marbuta, alef
+    maqsura and diacritics folded, and "ال" dropped at the start of each word of three
+    letters or more after it ("الأسرة", "أسرة" and "اسره" all give "اسره")."""
+    key = label_key(text)
+    if key.isascii():
+        return key
+    words = key.translate(_FOLD).split()
+    return " ".join(
+        word[2:] if word.startswith(ARTICLE) and len(word) >= 5 else word for word in words
+    )

@@ -115,16 +115,16 @@ def search(slug: str, ref: str) -> ResponseReturnValue:
             (query,),  # as typed: the results repeat it
             lambda: {
                 "version_ref": at,
-                "matches": browsing.search(current_user, slug, number, query)[1],
+                "found": browsing.search(current_user, slug, number, query)[1],
                 "query": query,
             },
         )
-    at, matches = browsing.search(current_user, slug, ref, query)
+    at, found = browsing.search(current_user, slug, ref, query)
     return render(
         "taxonomy/search.html",
         "taxonomy/_search_results.html",
         version_ref=at,
-        matches=matches,
+        found=found,
         query=query,
     )
 

@@ -47,20 +47,26 @@ def _document(
     tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]
 ) -> dict[str, Any]:
     active = Status.ACTIVE
-    nodes: dict[str, dict[str, Any]] = {
-        concept_id: {"id": concept_id, "labels": c.labels, "notes": c.notes, "children": []}
-        for concept_id, c in tree.concepts.items()
-        if c.status is active
-    }
+    leaf: tuple[()] = ()  # one shared empty list of children: most concepts are leaves
+    nodes: dict[str, dict[str, Any]] = {}
+    retired = []
+    for concept_id, c in tree.concepts.items():
+        if c.status is not active:
+            retired.append(_retired(c))
+        elif c.details is NO_DETAILS:
+            nodes[concept_id] = {
+                "id": concept_id,
+                "labels": c.labels,
+                "notes": c.notes,
+                "children": leaf,
+            }
+        else:
+            node = {"id": concept_id, "labels": c.labels, "notes": c.notes, "children": leaf}
+            node.update(record(c.details))
+            nodes[concept_id] = node
     for parent, ids in tree.children.items():
         if parent is not None:
             nodes[parent]["children"] = [nodes[i] for i in ids]
-    retired = []
-    for concept in tree.concepts.values():
-        if concept.status is not active:
-            retired.append(_retired(concept))
-        elif concept.details is not NO_DETAILS:
-            nodes[concept.id].update(record(concept.details))
     return {
         "format": FORMAT,
         "taxonomy": dict(taxonomy),
