@@ -30,6 +30,8 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SECURE_COOKIES = False
     BABEL_DEFAULT_LOCALE = "ar"
+    # Times are stored in UTC and shown in the hall's zone (WORKSHOP_TIMEZONE).
+    TIMEZONE = "Asia/Kuwait"
     LANGUAGES = ("ar", "en")
     CLI_LOCALE = "en"  # messages of the command line, read by the people who run the server
     # Per username and address: the whole hall may share one NAT address.
@@ -70,6 +72,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret(Path(app.instance_path))

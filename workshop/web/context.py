@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..services.permissions import Permission, Role, allowed
 
@@ -103,6 +105,19 @@ def detail_text(value: object) -> str:
     return str(value)
 
 
+def local_time(moment: datetime | None, style: str = "medium") -> Markup:
+    """A stored (UTC) time in the workshop's zone, with the zone shown, in a <time>."""
+    if moment is None:
+        return Markup("-")
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    zone = format_datetime(aware, "ZZZZ")  # "GMT+03:00", in the interface language
+    return Markup('<time datetime="{}">{} <span class="zone">{}</span></time>').format(
+        aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        format_datetime(aware, style),
+        zone,
+    )
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, Any]:
@@ -116,4 +131,5 @@ def init_app(app: Flask) -> None:
             "match_kind": lambda kind: MATCH_KINDS.get(kind, kind),
             "field_name": lambda field: DETAIL_FIELDS.get(field, field),
             "detail_text": detail_text,
+            "local_time": local_time,
         }
