@@ -87,6 +87,8 @@ def test_lists_diff_and_concept_history(client, token):
         "relabelled": 1,
         "moved": 1,
         "retired": 1,
+        "annotated": 0,
+        "reinstated": 0,
     }
     changes = client.get("/api/v1/taxonomies/gov/versions/1/diff/2", headers=bearer(token)).json
     assert changes["counts"] == {"add": 1, "relabel": 1, "move": 1, "retire": 1}

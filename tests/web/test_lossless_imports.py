@@ -103,6 +103,7 @@ def test_a_version_that_changes_only_synonyms_or_links_is_a_new_version(app):
     )
     version = publish_version(SYSTEM, "gov", csv_bytes(changed), "v2.csv").version
     assert version.number == 2 and version.rows_written == 1
+    assert (version.annotated, version.change_count) == (1, 1)
     assert browsing.tree(SYSTEM, "gov", 2)[1] == changed
     with pytest.raises(ServiceError, match="same as version 2"):
         publish_version(SYSTEM, "gov", csv_bytes(changed), "again.csv")
@@ -155,7 +156,7 @@ def test_a_retired_concept_comes_back_and_diffs_work_both_ways(app, client, sign
     without = build(c for c in VERSION_1.concepts.values() if c.id != "clinics")
     publish_version(SYSTEM, "gov", csv_bytes(without), "v2.csv")
     version = publish_version(SYSTEM, "gov", csv_bytes(), "v3.csv").version
-    assert version.number == 3
+    assert (version.number, version.reinstated) == (3, 1)
     assert browsing.tree(SYSTEM, "gov", 3)[1] == VERSION_1
     sign_in("observer")
     for a, b in ((3, 2), (2, 3), (3, 1), (2, 1)):

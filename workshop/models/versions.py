@@ -64,6 +64,9 @@ class Version(db.Model):  # type: ignore[name-defined]
     relabelled: Mapped[int] = mapped_column(Integer, default=0)
     moved: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[int] = mapped_column(Integer, default=0)
+    # Concepts whose synonyms, codes, links or other notes changed; retired ones brought back.
+    annotated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    reinstated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     rows_written: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
 
@@ -88,7 +91,14 @@ class Version(db.Model):  # type: ignore[name-defined]
 
     @property
     def change_count(self) -> int:
-        return self.added + self.relabelled + self.moved + self.retired
+        return (
+            self.added
+            + self.relabelled
+            + self.moved
+            + self.retired
+            + self.annotated
+            + self.reinstated
+        )
 
 
 class VersionProposal(db.Model):  # type: ignore[name-defined]

@@ -133,6 +133,8 @@ def _store(
         relabelled=ops["relabel"],
         moved=ops["move"],
         retired=ops["retire"] + ops["merge"],
+        annotated=ops["annotate"],
+        reinstated=ops["reinstate"],
         rows_written=rows,
         content_hash=content,
     )

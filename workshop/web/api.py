@@ -62,6 +62,8 @@ def version_json(version: Version) -> dict[str, object]:
             "relabelled": version.relabelled,
             "moved": version.moved,
             "retired": version.retired,
+            "annotated": version.annotated,
+            "reinstated": version.reinstated,
         },
     }
 
