@@ -22,11 +22,17 @@
     item.focus();
   }
 
+  function markExpanded(item, open) {
+    item.setAttribute("aria-expanded", String(open));
+    groupOf(item).hidden = !open;
+    const toggle = item.querySelector(":scope > .tree-row > .toggle");
+    if (toggle) toggle.setAttribute("aria-expanded", String(open));
+  }
+
   function setExpanded(item, open) {
     const group = groupOf(item);
     if (!group || item.getAttribute("aria-expanded") === String(open)) return;
-    item.setAttribute("aria-expanded", String(open));
-    group.hidden = !open;
+    markExpanded(item, open);
     const toggle = item.querySelector(":scope > .tree-row > .toggle");
     // The first opening asks htmx for the children (hx-trigger="click once").
     if (open && toggle && !toggle.dataset.loaded) {
@@ -41,12 +47,47 @@
     if (!item) return;
     if (toggle && event.isTrusted) {
       toggle.dataset.loaded = "yes";
-      const open = item.getAttribute("aria-expanded") !== "true";
-      item.setAttribute("aria-expanded", String(open));
-      groupOf(item).hidden = !open;
+      markExpanded(item, item.getAttribute("aria-expanded") !== "true");
+    } else if (event.target.closest(".concept-link")) {
+      setExpanded(item, true); // tapping a name also opens its branch
+      tree.querySelectorAll('[aria-current="true"]').forEach((other) => {
+        other.removeAttribute("aria-current");
+      });
+      item.setAttribute("aria-current", "true");
     }
     focus(item);
   });
+
+  // On a phone the details open as a sheet over the tree, where the eye is; its "Back to
+  // the tree" closes it and returns to the same item. (Wide screens show both side by side.)
+  const panel = document.getElementById("concept-panel");
+  const narrow = window.matchMedia("(max-width: 48rem)");
+  document.addEventListener("htmx:after:swap", (event) => {
+    const ctx = event.detail && event.detail.ctx;
+    if (!panel || !ctx || ctx.target !== panel) return;
+    const heading = panel.querySelector("h2");
+    if (narrow.matches) {
+      panel.classList.add("open");
+      panel.scrollTop = 0;
+    }
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: !narrow.matches });
+    }
+  });
+  if (panel) {
+    panel.addEventListener("click", (event) => {
+      const close = event.target.closest(".sheet-close");
+      if (!close || !panel.classList.contains("open")) return;
+      event.preventDefault();
+      panel.classList.remove("open");
+      const item = tree.querySelector(`[role="treeitem"][data-concept="${CSS.escape(close.dataset.backTo)}"]`);
+      if (item) {
+        item.scrollIntoView({ block: "center" });
+        focus(item);
+      }
+    });
+  }
 
   tree.addEventListener("keydown", (event) => {
     const item = event.target.closest('[role="treeitem"]');

@@ -35,7 +35,7 @@ def test_browse_expand_search_open_diff_and_download(live_server, published, pag
     assert "العيادات" in page.locator("#concept-panel .history").inner_text()
 
     # search in Arabic: the match and its path
-    page.get_by_label("ابحث في التسميات العربية والإنجليزية").fill("الحكومية")
+    page.get_by_label("ابحث في التسميات والمرادفات والرموز والملاحظات").fill("الحكومية")
     page.wait_for_selector(".search-results li")
     result = page.locator(".search-results li").first.inner_text()
     assert "المدارس الحكومية" in result and "الإسكان" in result

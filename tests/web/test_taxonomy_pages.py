@@ -35,7 +35,9 @@ def test_the_browser_shows_the_roots_as_an_aria_tree(coordinator):
     assert 'role="tree"' in page
     roots = re.findall(r'aria-level="1"[^>]*data-concept="([^"]+)"', page, re.S)
     assert roots == ["health", "education", "housing"]
-    assert page.count('aria-expanded="false"') == 2  # housing now has schools too
+    closed = re.findall(r'role="treeitem"[^>]*aria-expanded="false"', page)
+    assert len(closed) == 2  # housing now has schools too
+    assert page.count('class="toggle" tabindex="-1" aria-expanded="false"') == 2
     assert "/static/js/tree.js" in page
 
 

@@ -114,10 +114,10 @@ def children(
 ) -> Level:
     """A page of one level of the tree (the roots for parent None), with each node's child
     count and the level's total."""
-    return _level(version_ref(actor, slug, ref), parent, offset, limit)
+    return level_of(version_ref(actor, slug, ref), parent, offset, limit)
 
 
-def _level(at: VersionRef, parent: str | None, offset: int, limit: int) -> Level:
+def level_of(at: VersionRef, parent: str | None, offset: int = 0, limit: int = PAGE) -> Level:
     number = at.version.number
     offset, limit = max(0, min(offset, 10**9)), max(1, min(limit, MAX_PAGE))
     rows = store.children_rows(at.taxonomy, number, parent, offset, limit)
@@ -221,7 +221,7 @@ def concept(
         if found.replaced_by
         else None
     )
-    kids = _level(at, concept_id, offset, limit)
+    kids = level_of(at, concept_id, offset, limit)
     history = [
         Revision(r, r.valid_to - 1 if r.valid_to is not None else None)
         for r in store.history_rows(at.taxonomy, concept_id)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..services import browsing, formats, taxonomies
+from ..services import browsing, formats, opened_tree, taxonomies
 from .downloads import file_response
 from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
 
@@ -37,16 +37,21 @@ def versions(slug: str) -> ResponseReturnValue:
 @bp.get("/<slug>/v/<ref>/")
 @login_required
 def browse(slug: str, ref: str) -> ResponseReturnValue:
-    """The tree browser: the roots; children load on demand."""
-    listing = browsing.children(
-        current_user, slug, ref, None, request.args.get("offset", 0, type=int)
+    """The tree browser: the roots, children on demand; with ?concept=ID the tree opened
+    down to that concept and its details shown (each concept the reader opens has this
+    address, so Back, a reload and a shared link come back to it)."""
+    concept_id = request.args.get("concept") or None
+    opened = opened_tree.opened(
+        current_user, slug, ref, concept_id, request.args.get("offset", 0, type=int)
     )
     return render(
         "taxonomy/browse.html",
         "taxonomy/_tree_level.html",
-        version_ref=listing.at,
-        listing=listing,
+        version_ref=opened.at,
+        listing=opened.roots,
+        opened=opened,
         level=1,
+        sheet_open=concept_id is not None and request.args.get("panel") != "closed",
     )
 
 
