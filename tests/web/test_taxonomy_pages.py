@@ -389,3 +389,23 @@ def test_linked_tables_upload_as_several_files(coordinator):
     assert coordinator.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 303
     tree = browsing.tree(SYSTEM, "catalogue", 1)[1]
     assert tree["services/1"].parent == "agencies/1" and tree.active_count() == 6
+
+
+def test_the_diff_tells_a_new_parent_from_a_new_place_among_siblings(coordinator):
+    from dataclasses import replace
+
+    # version 3: dental goes before clinics among health's children; nothing changes parent
+    v3 = build(
+        [
+            *(c for c in VERSION_2.concepts.values() if c.id != "dental"),
+            replace(VERSION_2["dental"], position=0),
+        ]
+    )
+    from tests.web.taxonomy_files import publish_version
+
+    publish_version(SYSTEM, "gov", csv_bytes(v3), "v3.csv")
+    page = coordinator.get("/taxonomies/gov/diff?a=2&b=3").text
+    assert "أُعيد ترتيبه (1)" in page and "منقول (0)" in page
+    assert "الموضع 3" in page and "الموضع 2" in page  # after hospitals, before clinics
+    moved = coordinator.get("/taxonomies/gov/diff?a=1&b=2&show=move").text
+    assert "تحت" in moved  # "under <parent>" before and after

@@ -14,7 +14,7 @@ from ..caching import BoundedCache, CompressedCopies
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
 from ..storage.revisions import PathStep
-from ..taxonomy import Change, Finding, Policy, Tree, diff, search_fold, validate
+from ..taxonomy import Change, Finding, Move, Policy, Tree, diff, search_fold, validate
 from . import formats
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
@@ -252,7 +252,18 @@ class Difference:
 
     @property
     def counts(self) -> Counter[str]:
-        return Counter(c.op for c in self.changes)
+        return Counter(kind_of(c) for c in self.changes)
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if not kind or kind_of(c) == kind]
+
+
+def kind_of(change: Change) -> str:
+    """How a change is shown: its op, except that a move within the same parent (a new
+    place among its siblings) is a "reorder", apart from the moves to another parent."""
+    if isinstance(change, Move) and change.seen is not None and change.seen.parent == change.parent:
+        return "reorder"
+    return change.op
 
 
 def difference(actor: Actor | None, slug: str, a: str | int, b: str | int) -> Difference:

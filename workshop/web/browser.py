@@ -12,7 +12,7 @@ from .downloads import file_response
 from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
 
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
-DIFF_KINDS = ("add", "relabel", "move", "retire", "annotate", "reinstate", "merge")
+DIFF_KINDS = ("add", "relabel", "move", "reorder", "retire", "annotate", "reinstate", "merge")
 ALWAYS_SHOWN = ("add", "relabel", "move", "retire")  # the others when the diff has them
 
 
@@ -159,7 +159,7 @@ def diff(slug: str) -> ResponseReturnValue:
         (browsing.content_key(new), show),
         lambda: {
             "difference": difference,
-            "changes": [c for c in difference.changes if not show or c.op == show],
+            "changes": difference.of_kind(show),
             "show": show,
             "kinds": [
                 k for k in DIFF_KINDS if k in ALWAYS_SHOWN or difference.counts[k] or k == show

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..services.browsing import kind_of
 from ..services.permissions import Permission, Role, allowed
 
 ROLE_NAMES = {
@@ -132,4 +133,5 @@ def init_app(app: Flask) -> None:
             "field_name": lambda field: DETAIL_FIELDS.get(field, field),
             "detail_text": detail_text,
             "local_time": local_time,
+            "kind_of": kind_of,
         }
