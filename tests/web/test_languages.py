@@ -165,7 +165,14 @@ def source_messages() -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),
         method_map,
-        keywords={"_": None, "_l": None, "lazy_gettext": None, "gettext": None, "ngettext": (1, 2)},
+        keywords={
+            "_": None,
+            "_l": None,
+            "lazy_gettext": None,
+            "gettext": None,
+            "ngettext": (1, 2),
+            "lazy_ngettext": (1, 2),
+        },
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

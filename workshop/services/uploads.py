@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..taxonomy import (
     Finding,
@@ -78,7 +79,13 @@ def parse(upload: Upload) -> Parsed:
             imported = formats.read(upload.data, chosen, upload.mapping, upload.ids)
     except FormatError as error:
         raise InvalidFile(
-            str(_l("The file was not imported: %(count)d problem(s).", count=len(error.findings))),
+            str(
+                lazy_ngettext(
+                    "The file was not imported: %(num)d problem.",
+                    "The file was not imported: %(num)d problems.",
+                    len(error.findings),
+                )
+            ),
             error.findings,
         ) from None
     links = None
@@ -88,9 +95,10 @@ def parse(upload: Upload) -> Parsed:
         except FormatError as error:
             raise InvalidFile(
                 str(
-                    _l(
-                        "The correspondence table was not read: %(count)d problem(s).",
-                        count=len(error.findings),
+                    lazy_ngettext(
+                        "The correspondence table was not read: %(num)d problem.",
+                        "The correspondence table was not read: %(num)d problems.",
+                        len(error.findings),
                     )
                 ),
                 error.findings,

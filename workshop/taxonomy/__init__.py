@@ -29,6 +29,7 @@ from .findings import Conflict, Finding, Severity, TreeError
 from .match import Matching, adopt_ids, match
 from .memory import paused_gc
 from .merge import MergeReport, Proposal, ProposalReport, merge
+from .messages import language_name
 from .model import NO_ALT, Concept, Status, Tree, empty_tree, make_concept
 from .sequences import longest_increasing
 from .text import NO_TEXT, label_key, search_fold
@@ -76,6 +77,7 @@ __all__ = [
     "empty_tree",
     "from_json",
     "label_key",
+    "language_name",
     "longest_increasing",
     "make_concept",
     "make_details",

@@ -181,10 +181,32 @@ def _field_ar(value: object) -> object:
     return FIELDS_AR.get(value) or (FIELDS_AR[name] + space + rest if name in FIELDS_AR else value)
 
 
+LANGUAGES = {  # code -> (English name, Arabic name)
+    "ar": ("Arabic", "العربية"),
+    "en": ("English", "الإنجليزية"),
+    "fr": ("French", "الفرنسية"),
+    "es": ("Spanish", "الإسبانية"),
+    "de": ("German", "الألمانية"),
+    "ur": ("Urdu", "الأردية"),
+    "fa": ("Persian", "الفارسية"),
+    "hi": ("Hindi", "الهندية"),
+    "und": ("no language given", "دون لغة محددة"),
+}
+
+
+def language_name(code: str, language: str) -> str:
+    """A language's name in the interface language ("ar" or else English); unknown codes
+    are shown as they are."""
+    names = LANGUAGES.get(code)
+    return code if names is None else names[1] if language == "ar" else names[0]
+
+
 def render(kind: str, language: str, params: Mapping[str, object]) -> str:
     """The text of a conflict or finding in `language` ("ar" or anything else for English)."""
     english, arabic = TEXTS[kind]
     values = {k: "" if v is None else v for k, v in params.items()}
     if language == "ar" and "field" in values:
         values["field"] = _field_ar(values["field"])
+    if isinstance(values.get("language"), str):
+        values["language"] = language_name(str(values["language"]), language)
     return (arabic if language == "ar" else english).format_map(values)

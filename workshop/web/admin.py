@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -116,7 +116,12 @@ def import_accounts() -> ResponseReturnValue:
             form.file.errors.append(error.message)
             problems = error.problems
         else:
-            flash(_l("%(count)d accounts imported.", count=len(issued)), "success")
+            flash(
+                lazy_ngettext(
+                    "%(num)d account imported.", "%(num)d accounts imported.", len(issued)
+                ),
+                "success",
+            )
             return render_template("admin/import_done.html", issued=issued)
     status = 422 if form.errors else 200
     return render_template("admin/import.html", form=form, problems=problems), status

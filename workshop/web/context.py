@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..services.browsing import kind_of
 from ..services.permissions import Permission, Role, allowed
+from ..taxonomy import language_name
 
 ROLE_NAMES = {
     Role.COORDINATOR: _l("Coordinator"),
@@ -82,6 +83,16 @@ MATCH_KINDS = {
     "related": _l("Related, in another scheme"),
 }
 
+CHANGE_KINDS = {
+    "add": _l("Added"),
+    "relabel": _l("Relabelled"),
+    "move": _l("Moved"),
+    "reorder": _l("Reordered"),
+    "retire": _l("Retired"),
+    "annotate": _l("Details changed"),
+    "reinstate": _l("Brought back"),
+    "merge": _l("Merged"),
+}
 DETAIL_FIELDS = {
     "alt_labels": _l("synonyms"),
     "hidden_labels": _l("search variants"),
@@ -134,4 +145,8 @@ def init_app(app: Flask) -> None:
             "detail_text": detail_text,
             "local_time": local_time,
             "kind_of": kind_of,
+            "change_name": lambda kind: CHANGE_KINDS.get(kind, kind),
+            "language_name": lambda code: language_name(
+                code, str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+            ),
         }
