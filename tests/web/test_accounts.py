@@ -95,6 +95,21 @@ def test_an_htmx_deactivation_returns_only_the_account_table(client, sign_in, pe
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="accounts"' in response.text
     assert "HX-Request" in response.headers["Vary"]
+    # the message goes to the page's one flash region, not into the table
+    flash = response.text.split('<hx-partial hx-target="#flashes" hx-swap="innerHTML">')[1]
+    assert "watcher" in flash and 'id="accounts"' not in flash
+
+
+def test_an_error_in_an_htmx_request_is_a_fragment(client, sign_in, people):
+    sign_in("coordinator")
+    missing = client.post("/admin/accounts/99999/deactivate", headers={"HX-Request": "true"})
+    assert missing.status_code == 404
+    assert "<html" not in missing.text and 'role="alert"' in missing.text
+    sign_in("observer")
+    refused = client.post(
+        f"/admin/accounts/{people['coordinator'].id}/deactivate", headers={"HX-Request": "true"}
+    )
+    assert refused.status_code == 403 and "<header" not in refused.text
 
 
 def test_a_coordinator_cannot_deactivate_themself(client, sign_in, people):

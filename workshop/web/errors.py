@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..services.errors import NotFound, PermissionDenied, ServiceError
+from .htmx import render
 
 TITLES = {
     400: _l("Bad request"),
@@ -41,7 +42,9 @@ def error_page(code: int, message: str | None = None) -> ResponseReturnValue:
     title = str(TITLES.get(code, TITLES[400]))
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         return {"error": title, "message": text, "status": code}, code
-    return render_template("errors/error.html", code=code, title=title, message=text), code
+    return render(
+        "errors/error.html", "errors/_error.html", code, code=code, title=title, message=text
+    )
 
 
 # A refused service call: the unit of work has already rolled back what it began.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, make_response, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
@@ -25,12 +25,26 @@ def wants_fragment() -> bool:
 
 
 def render(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
-    """The full page for a normal request, only the partial for an htmx request."""
-    response = make_response(
-        render_template(fragment if wants_fragment() else page, **context), status
-    )
+    """The full page for a normal request, only the partial for an htmx request (with any
+    flashed message for the page's one flash region)."""
+    if not wants_fragment():
+        html = render_template(page, **context)
+    else:
+        html = render_template(fragment, **context) + flashes_partial()
+    response = make_response(html, status)
     response.vary.add("HX-Request")
     return response
+
+
+def flashes_partial() -> str:
+    """Messages flashed during an htmx request, as an <hx-partial> for #flashes."""
+    if not session.get("_flashes"):
+        return ""
+    return (
+        '<hx-partial hx-target="#flashes" hx-swap="innerHTML">'
+        + render_template("_flash_messages.html")
+        + "</hx-partial>"
+    )
 
 
 def cached_render(
