@@ -50,8 +50,16 @@ def test_a_coordinator_deactivates_an_account_through_htmx_with_the_csrf_header(
     sign_in(page, live_server, "coord")
     page.goto(f"{live_server}/admin/accounts")
     row = page.locator("#accounts tr", has_text="watcher")
-    with page.expect_response(lambda r: r.url.endswith("/deactivate")) as info:
-        row.get_by_role("button", name="تعطيل").click()
+    # it asks first, in the row; "No" leaves the account as it is
+    row.get_by_role("link", name="تعطيل").click()
+    expect(row.get_by_role("alertdialog")).to_contain_text("تعطيل الحساب watcher؟")
+    with page.expect_response(
+        lambda r: r.url.endswith("/deactivate") and r.request.method == "POST"
+    ) as info:
+        row.get_by_role("button", name="نعم، نفّذ").click()
     assert info.value.status == 200
     expect(page.locator("#accounts tr.inactive", has_text="watcher")).to_have_count(1)
+    # the message lands in the page's one flash region, not inside the table
+    expect(page.locator("#flashes")).to_contain_text("watcher")
+    assert page.locator("#accounts .flash").count() == 0
     assert page.console_errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -225,3 +226,44 @@ def test_an_oversized_upload_is_refused_with_a_clear_page(make_app, people):
     response = upload(client, b"agency,username,display_name,role\n" + b"x" * 5000)
     assert response.status_code == 413
     assert "الملف كبير جدًا" in response.text
+
+
+def test_one_time_passwords_avoid_look_alike_characters():
+    from workshop.services.accounts import temporary_password
+
+    for _n in range(200):
+        password = temporary_password()
+        assert len(password) == 14 and password.count("-") == 2
+        assert not set(password) & set("0Oo1lI")
+
+
+def test_the_first_password_is_chosen_without_typing_the_one_time_password_again(
+    client, sign_in, people, factory
+):
+    from tests.conftest import PASSWORD
+
+    factory.user("newcomer", Role.OBSERVER)
+    user = db.session.scalar(select(User).where(User.username == "newcomer"))
+    user.must_change_password = True
+    db.session.commit()
+    client.post("/login", data={"username": "newcomer", "password": PASSWORD})
+    page = client.get("/profile").text
+    assert 'name="current"' not in page and 'name="new"' in page
+    done = client.post("/profile", data={"new": "a-new-secret-7", "confirm": "a-new-secret-7"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert not db.session.scalar(
+        select(User).where(User.username == "newcomer")
+    ).must_change_password
+    # from now on, a change asks for the current password
+    assert 'name="current"' in client.get("/profile").text
+
+
+def test_the_account_form_asks_for_a_role_instead_of_defaulting_to_one(client, sign_in, people):
+    sign_in("coordinator")
+    page = client.get("/admin/accounts").text
+    assert re.search(r'<select[^>]*name="role"[^>]*>\s*<option[^>]*value=""', page)
+    refused = client.post(
+        "/admin/accounts", data={"username": "x1", "display_name": "س", "role": "", "agency": ""}
+    )
+    assert refused.status_code == 422 and 'id="role-error"' in refused.text

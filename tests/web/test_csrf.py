@@ -50,7 +50,10 @@ def test_an_htmx_request_may_send_the_token_as_a_header(csrf_client):
     home = csrf_client.get("/admin/accounts").text
     header_token = re.search(r'hx-headers:inherited=\'\{"X-CSRFToken": "([^"]+)"\}\'', home)
     assert header_token, "base.html must hand the token to htmx"
-    target = re.search(r'hx-post="(/admin/accounts/\d+/deactivate)"', home).group(1)
+    # the row's button asks first; the question holds the form that acts
+    asking = re.search(r'hx-get="(/admin/accounts/\d+/deactivate)"', home).group(1)
+    question = csrf_client.get(asking, headers={"HX-Request": "true"}).text
+    target = re.search(r'hx-post="(/admin/accounts/\d+/deactivate)"', question).group(1)
     without = csrf_client.post(target, headers={"HX-Request": "true"})
     assert without.status_code == 400
     with_header = csrf_client.post(

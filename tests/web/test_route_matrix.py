@@ -43,6 +43,13 @@ MATRIX = [
         (SIGN_IN, 403, 403, 200),
     ),
     (
+        "GET",
+        "/admin/accounts/<int:user_id>/<any(deactivate, activate, reset):action>",
+        "/admin/accounts/{target}/reset",
+        None,
+        (SIGN_IN, 403, 403, 200),
+    ),
+    (
         "POST",
         "/admin/accounts/<int:user_id>/<any(deactivate, activate):action>",
         "/admin/accounts/{target}/deactivate",
@@ -60,6 +67,13 @@ MATRIX = [
     ("POST", "/admin/accounts/import", "/admin/accounts/import", {}, (SIGN_IN, 403, 403, 422)),
     ("GET", "/admin/tokens", "/admin/tokens", None, (SIGN_IN, 403, 403, 200)),
     ("POST", "/admin/tokens", "/admin/tokens", {"name": "directory"}, (SIGN_IN, 403, 403, 200)),
+    (
+        "GET",
+        "/admin/tokens/<int:token_id>/revoke",
+        "/admin/tokens/99999/revoke",
+        None,
+        (SIGN_IN, 403, 403, 404),
+    ),
     (
         "POST",
         "/admin/tokens/<int:token_id>/revoke",

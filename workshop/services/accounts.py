@@ -91,6 +91,18 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record(user, "account.password_changed", user.username)
 
 
+@use_case(Permission.EDIT_PROFILE)
+def choose_first_password(user: User, new: str) -> None:
+    """The first password of an account signed in with a one-time password a moment ago
+    (the sign-in checked it: it is not asked again)."""
+    if not user.must_change_password:
+        raise ServiceError(str(_l("The current password is wrong.")), field="current")
+    check_password_strength(new, field="new")
+    user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
+    audit.record(user, "account.password_changed", user.username)
+
+
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
@@ -162,8 +174,15 @@ def build_account(new: NewAccount) -> tuple[User, str]:
     return user, password
 
 
+# No 0/O/o, 1/l/I: a password read off a card in the hall must not be mistyped.
+PASSWORD_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
 def temporary_password() -> str:
-    return secrets.token_urlsafe(9)
+    """Three groups of four (about 69 bits), easy to read aloud and type: "k7Qm-8rTz-3fHd"."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _group in range(3)
+    )
 
 
 def get_account(actor: Actor, user_id: int) -> User:

@@ -56,6 +56,14 @@ def revoke(actor: Actor, token_id: int) -> ApiToken:
     return token
 
 
+def get_token(actor: Actor, token_id: int) -> ApiToken:
+    require(actor, Permission.MANAGE_TOKENS)
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(str(_l("No such token.")))
+    return token
+
+
 def list_tokens(actor: Actor) -> list[ApiToken]:
     require(actor, Permission.MANAGE_TOKENS)
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))

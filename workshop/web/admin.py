@@ -76,6 +76,33 @@ def create_account() -> ResponseReturnValue:
     return accounts_page(form, status=422)
 
 
+@bp.get("/accounts/<int:user_id>/<any(deactivate, activate, reset):action>")
+@login_required
+def confirm_account_action(user_id: int, action: str) -> ResponseReturnValue:
+    """Ask before acting: the question and a form that does it (in place of the buttons,
+    or as a page without JavaScript)."""
+    user = accounts.get_account(current_user, user_id)
+    question = {
+        "deactivate": _l("Deactivate the account %(name)s? It can no longer sign in."),
+        "activate": _l("Activate the account %(name)s again?"),
+        "reset": _l("Give %(name)s a new one-time password? The current password stops working."),
+    }[action]
+    target = (
+        url_for("admin.reset_password", user_id=user_id)
+        if action == "reset"
+        else url_for("admin.set_active", user_id=user_id, action=action)
+    )
+    return render(
+        "admin/confirm.html",
+        "admin/_confirm.html",
+        question=str(question) % {"name": user.username},
+        action=target,
+        swap_target="#accounts",
+        back=url_for("admin.account_list"),
+        form=EmptyForm(),
+    )
+
+
 @bp.post("/accounts/<int:user_id>/<any(deactivate, activate):action>")
 @login_required
 def set_active(user_id: int, action: str) -> ResponseReturnValue:
@@ -158,6 +185,25 @@ def create_token() -> ResponseReturnValue:
         tokens=tokens.list_tokens(current_user),
         issued=issued,
     ), status
+
+
+@bp.get("/tokens/<int:token_id>/revoke")
+@login_required
+def confirm_revoke_token(token_id: int) -> ResponseReturnValue:
+    token = tokens.get_token(current_user, token_id)
+    question = _l(
+        "Revoke the token of %(name)s? The system that uses it can no longer read.",
+        name=token.name,
+    )
+    return render(
+        "admin/confirm.html",
+        "admin/_confirm.html",
+        question=str(question),
+        action=url_for("admin.revoke_token", token_id=token_id),
+        swap_target=None,
+        back=url_for("admin.token_list"),
+        form=EmptyForm(),
+    )
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -20,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter, login_manager
 from ..services import accounts
 from ..services.errors import ServiceError
-from .forms import EmptyForm, LoginForm, PasswordForm, show_error
+from .forms import EmptyForm, FirstPasswordForm, LoginForm, PasswordForm, show_error
 from .navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -70,6 +71,8 @@ def login() -> ResponseReturnValue:
             show_error(form, error, "password")
         else:
             login_user(user)
+            if user.must_change_password:  # just typed: not asked again on the next page
+                session["one_time_password_of"] = user.id
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -90,10 +93,17 @@ def logout() -> ResponseReturnValue:
 @login_required
 def profile() -> ResponseReturnValue:
     """The signed-in user's account, with the form to change the password."""
-    form = PasswordForm()
+    first = (
+        current_user.must_change_password and session.get("one_time_password_of") == current_user.id
+    )
+    form: PasswordForm | FirstPasswordForm = FirstPasswordForm() if first else PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data or "", form.new.data or "")
+            if isinstance(form, FirstPasswordForm):
+                accounts.choose_first_password(current_user, form.new.data or "")
+                session.pop("one_time_password_of", None)
+            else:
+                accounts.change_password(current_user, form.current.data or "", form.new.data or "")
         except ServiceError as error:
             show_error(form, error, "new")
         else:

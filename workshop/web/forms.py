@@ -27,6 +27,16 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+class FirstPasswordForm(FlaskForm):
+    """Right after signing in with a one-time password: only the new one."""
+
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+
+
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
@@ -37,7 +47,9 @@ class PasswordForm(FlaskForm):
 
 
 def role_choices() -> list[tuple[str, str]]:
+    # No role is chosen for the user: a representative also needs an agency.
     return [
+        ("", str(_l("Choose a role"))),
         (Role.REPRESENTATIVE.value, str(_l("Representative"))),
         (Role.OBSERVER.value, str(_l("Observer"))),
         (Role.COORDINATOR.value, str(_l("Coordinator"))),
