@@ -21,8 +21,18 @@ FORMATS = click.Choice(["auto", *formats.FORMATS])
 
 
 @click.group("taxonomy")
+@with_appcontext
 def taxonomy() -> None:
     """Import, list, export, compare and check taxonomies."""
+    from .database import schema_is_current
+
+    if not schema_is_current():
+        click.echo(
+            "Error: the database has no tables yet, or is older than this release: "
+            "run `workshop init-db` first.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def show_findings(findings: Sequence[Finding | str], csv_path: Path | None) -> None:

@@ -40,3 +40,15 @@ def in_models(_object: Any, name: str | None, _kind: str, _reflected: bool, _to:
 def upgrade_schema() -> None:
     """Bring the database to the newest migration (inside an app context)."""
     upgrade()
+
+
+def schema_is_current() -> bool:
+    """True when the database is at the newest migration (inside an app context)."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    with db.engine.connect() as connection:
+        heads = set(MigrationContext.configure(connection).get_current_heads())
+    return heads == set(script.get_heads())

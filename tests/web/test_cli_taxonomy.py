@@ -209,3 +209,13 @@ def test_linked_tables_and_level_columns_import_in_one_command(app, tmp_path):
     args = ["import", str(levels), "--taxonomy", "levels", "--levels", "Sector,Division,Service"]
     assert run(app, *args).exit_code == 0
     assert browsing.tree(SYSTEM, "levels", 1)[1].active_count() == 8
+
+
+@pytest.mark.engine_independent  # a fresh SQLite file, whatever engine the run tests
+def test_an_instance_without_a_database_says_to_run_init_db(tmp_path):
+    from tests.conftest import app_config
+    from workshop import create_app
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path / "instance"))
+    result = app.test_cli_runner().invoke(args=["taxonomy", "list"])
+    assert result.exit_code == 1 and "workshop init-db" in result.stderr
