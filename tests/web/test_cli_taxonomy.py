@@ -219,3 +219,24 @@ def test_an_instance_without_a_database_says_to_run_init_db(tmp_path):
     app = create_app(app_config(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path / "instance"))
     result = app.test_cli_runner().invoke(args=["taxonomy", "list"])
     assert result.exit_code == 1 and "workshop init-db" in result.stderr
+
+
+def test_the_readme_examples_import(app):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    commands = [
+        ["import", "services-v1.csv", "--taxonomy", "svc", "--name-ar", "خ", "--name-en", "S"],
+        ["import", "services-v2.csv", "--taxonomy", "svc", "--new-version"]
+        + ["--crosswalk", "crosswalk-v1-v2.csv"],
+        ["import", "catalogue/1-ministries.csv", "catalogue/2-agencies.csv"]
+        + ["catalogue/3-services.csv", "--taxonomy", "catalogue"],
+        ["import", "levels.csv", "--taxonomy", "levels", "--levels", "Sector,Division,Service"],
+    ]
+    for command in commands:
+        args = [str(examples / a) if a.endswith(".csv") else a for a in command]
+        result = run(app, *args)
+        assert result.exit_code == 0, (command, result.output)
+    tree = browsing.tree(SYSTEM, "svc", 2)[1]
+    assert tree["birth-certificates"].replaced_by == "civil-records"
+    assert tree["civil-id"].details.notations == ("PD-01",)
