@@ -225,12 +225,13 @@ def test_the_readme_examples_import(app):
     from pathlib import Path
 
     examples = Path(__file__).resolve().parents[2] / "examples"
+    new_svc = ["import", "services-v1.csv", "--taxonomy", "svc", "--name-ar", "خ", "--name-en", "S"]
+    next_svc = ["import", "services-v2.csv", "--taxonomy", "svc", "--new-version"]
+    tables = ["catalogue/1-ministries.csv", "catalogue/2-agencies.csv", "catalogue/3-services.csv"]
     commands = [
-        ["import", "services-v1.csv", "--taxonomy", "svc", "--name-ar", "خ", "--name-en", "S"],
-        ["import", "services-v2.csv", "--taxonomy", "svc", "--new-version"]
-        + ["--crosswalk", "crosswalk-v1-v2.csv"],
-        ["import", "catalogue/1-ministries.csv", "catalogue/2-agencies.csv"]
-        + ["catalogue/3-services.csv", "--taxonomy", "catalogue"],
+        new_svc,
+        [*next_svc, "--crosswalk", "crosswalk-v1-v2.csv"],
+        ["import", *tables, "--taxonomy", "catalogue"],
         ["import", "levels.csv", "--taxonomy", "levels", "--levels", "Sector,Division,Service"],
     ]
     for command in commands:
