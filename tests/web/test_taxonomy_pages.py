@@ -409,3 +409,17 @@ def test_the_diff_tells_a_new_parent_from_a_new_place_among_siblings(coordinator
     assert "الموضع 3" in page and "الموضع 2" in page  # after hospitals, before clinics
     moved = coordinator.get("/taxonomies/gov/diff?a=1&b=2&show=move").text
     assert "تحت" in moved  # "under <parent>" before and after
+
+
+def test_a_diff_of_hundreds_of_changes_comes_in_pages(coordinator):
+    from tests.web.taxonomy_files import create_taxonomy, publish_version
+
+    first = build(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n) for n in range(250))
+    second = build(make_concept(f"s{n}", {"ar": f"الخدمة {n}"}, position=n) for n in range(250))
+    create_taxonomy(SYSTEM, "many", "أ", "A", csv_bytes(first), "1.csv")
+    publish_version(SYSTEM, "many", csv_bytes(second), "2.csv")
+    page = coordinator.get("/taxonomies/many/diff?a=1&b=2").text
+    assert page.count('<tr class="op-relabel">') == 200
+    more = re.search(r'href="([^"]+shown=400[^"]*)"', page).group(1).replace("&amp;", "&")
+    rest = coordinator.get(more, headers=HTMX).text
+    assert rest.count('<tr class="op-relabel">') == 250 and "shown=600" not in rest

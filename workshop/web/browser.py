@@ -14,6 +14,7 @@ from .htmx import cached_fragment, cached_render, fragment_response, render, wan
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
 DIFF_KINDS = ("add", "relabel", "move", "reorder", "retire", "annotate", "reinstate", "merge")
 ALWAYS_SHOWN = ("add", "relabel", "move", "retire")  # the others when the diff has them
+DIFF_PAGE = 200  # rows of the diff table at first; 1,800 changes made a 1.8 MB page
 
 
 @bp.get("/")
@@ -149,6 +150,8 @@ def diff(slug: str) -> ResponseReturnValue:
         a = a or str(max(1, int(b) - 1 if b.isdigit() else newest - 1))
     show = request.args.get("show", "")
     show = show if show in DIFF_KINDS else ""
+    shown = max(DIFF_PAGE, min(request.args.get("shown", DIFF_PAGE, type=int), 100_000))
+    shown -= shown % DIFF_PAGE  # a few cached pages, not one per number
     difference = browsing.difference(current_user, slug, a, b)  # computed once per pair
 
     old = browsing.VersionRef(difference.taxonomy, difference.old)
@@ -156,10 +159,12 @@ def diff(slug: str) -> ResponseReturnValue:
     table = cached_render(
         old,
         "taxonomy/_diff_table.html",
-        (browsing.content_key(new), show),
+        (browsing.content_key(new), show, shown),
         lambda: {
             "difference": difference,
             "changes": difference.of_kind(show),
+            "shown": shown,
+            "page_size": DIFF_PAGE,
             "show": show,
             "kinds": [
                 k for k in DIFF_KINDS if k in ALWAYS_SHOWN or difference.counts[k] or k == show
