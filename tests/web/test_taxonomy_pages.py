@@ -423,3 +423,10 @@ def test_a_diff_of_hundreds_of_changes_comes_in_pages(coordinator):
     more = re.search(r'href="([^"]+shown=400[^"]*)"', page).group(1).replace("&amp;", "&")
     rest = coordinator.get(more, headers=HTMX).text
     assert rest.count('<tr class="op-relabel">') == 250 and "shown=600" not in rest
+
+
+def test_the_history_names_parents_by_their_labels(coordinator):
+    page = coordinator.get("/taxonomies/gov/v/2/concepts/schools").text
+    history = page.split('class="history"')[1]
+    assert "الإسكان" in history and "التعليم" in history  # moved from education to housing
+    assert ">housing<" not in history and ">education<" not in history

@@ -190,6 +190,8 @@ class ConceptView:
     children: Level
     replaced_by: ConceptRevision | None
     history: list[Revision] = field(default_factory=list)
+    # The labels (at this version) of the parents the history names.
+    parent_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def concept(
@@ -226,7 +228,15 @@ def concept(
         Revision(r, r.valid_to - 1 if r.valid_to is not None else None)
         for r in store.history_rows(at.taxonomy, concept_id)
     ]
-    return ConceptView(at, found, path, kids, replaced, history)
+    parents = {r.row.parent for r in history if r.row.parent}
+    known = {step.concept_id: step.labels for step in path}
+    missing = parents - known.keys()
+    if missing:
+        known.update(
+            {k: r.labels for k, r in store.rows_by_id(at.taxonomy, number, missing).items()}
+        )
+    labels = {p: dict(known[p]) for p in parents if p in known}
+    return ConceptView(at, found, path, kids, replaced, history, labels)
 
 
 def position(view: ConceptView) -> int | None:
