@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from tests.web.test_lossless_imports import RICH
 from workshop.taxonomy.formats import FormatError, skos_format
-from workshop.taxonomy.formats.skos_read import shortest_suffixes
+from workshop.taxonomy.formats.skos_ids import shortest_suffixes
 
 PREFIXES = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

@@ -8,156 +8,27 @@ properties this tool does not keep are counted, per property, in a warning.
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, SKOS
-from rdflib.store import Store
 
 from ..details import MATCH_KINDS, NOTE_KINDS, make_details
 from ..findings import Finding, Severity
 from ..model import Concept, Status, make_concept
-from . import FormatError, Imported, decode, finish, problem
+from . import FormatError, Imported, finish, problem
+from .rdf_parse import parse
+from .skos_ids import choose_ids
+from .skos_terms import DEFAULT_BASE, ID_CHOICES, KEPT, WS
 
-WS = Namespace("https://workshop.invalid/ns#")
-DEFAULT_BASE = "urn:x-workshop:"
-ID_CHOICES = ("auto", "notation", "suffix", "iri")
-MAX_ID = 200
-SYNTAX_NAMES = {"xml": "RDF/XML", "json-ld": "JSON-LD", "turtle": "Turtle / N-Triples"}
-
-KEPT = {
-    RDF.type,
-    RDFS.label,
-    OWL.deprecated,
-    DCTERMS.isReplacedBy,
-    WS.id,
-    WS.position,
-    SKOS.inScheme,
-    SKOS.topConceptOf,
-    SKOS.broader,
-    SKOS.narrower,
-    SKOS.prefLabel,
-    SKOS.altLabel,
-    SKOS.hiddenLabel,
-    SKOS.notation,
-    SKOS.scopeNote,
-    SKOS.related,
-    *(SKOS[kind] for kind in NOTE_KINDS),
-    *(SKOS[f"{kind}Match"] for kind in MATCH_KINDS),
-}
-
-
-STORED = {*KEPT, DCTERMS.title}  # the scheme's name is read too
+__all__ = ["DEFAULT_BASE", "ID_CHOICES", "choose_ids", "parse", "read"]
 
 
 def warning(rule: str, concept: str | None = None, **params: object) -> Finding:
     return Finding(rule, Severity.WARNING, concept, params)
-
-
-def syntax_of(text: str) -> str:
-    head = text.lstrip()[:4096]
-    if head.startswith("<?xml") or "<rdf:RDF" in head:
-        return "xml"
-    if head.startswith(("{", "[")):
-        return "json-ld"
-    return "turtle"  # N-Triples is Turtle too
-
-
-@contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs and warns about odd literals and IRIs; the findings say what matters."""
-    logger = logging.getLogger("rdflib")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
-
-
-class CompactStore(Store):
-    """An rdflib store that keeps just what reading SKOS asks of it: each statement once
-    by subject and once by predicate, without contexts. rdflib's own memory store kept
-    1.5 GB for a 100,000-concept file; this keeps well under half of that."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_subject: dict[Any, dict[Any, list[Any]]] = {}
-        self.by_predicate: dict[Any, list[tuple[Any, Any]]] = {}
-        self.count = 0
-        self.terms: dict[Any, Any] = {}
-        self._namespaces: dict[str, URIRef] = {}
-
-    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
-        subject, predicate, value = triple
-        terms = self.terms  # one object per IRI: a parser makes a new one per mention
-        subject = terms.setdefault(subject, subject)
-        predicate = terms.setdefault(predicate, predicate)
-        if predicate not in STORED:  # only counted (unkept_property): no value is kept
-            self.by_subject.setdefault(subject, {}).setdefault(predicate, []).append(None)
-            return
-        if isinstance(value, URIRef):
-            value = terms.setdefault(value, value)
-        self.by_subject.setdefault(subject, {}).setdefault(predicate, []).append(value)
-        self.by_predicate.setdefault(predicate, []).append((subject, value))
-        self.count += 1
-
-    def triples(self, pattern: Any, context: Any = None) -> Iterator[Any]:
-        subject, predicate, value = pattern
-        none: Iterator[Any] = iter(())
-        if subject is not None:
-            found = self.by_subject.get(subject, {})
-            for p, values in (
-                found.items() if predicate is None else [(predicate, found.get(predicate, []))]
-            ):
-                for o in values:
-                    if value is None or o == value:
-                        yield (subject, p, o), none
-            return
-        if predicate is None:
-            raise NotImplementedError("a SKOS reader asks by subject or by predicate")
-        for s, o in self.by_predicate.get(predicate, []):
-            if value is None or o == value:
-                yield (s, predicate, o), none
-
-    def __len__(self, context: Any = None) -> int:
-        return self.count
-
-    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
-        self._namespaces[prefix] = namespace
-
-    def namespace(self, prefix: str) -> Any:
-        return self._namespaces.get(prefix)
-
-    def prefix(self, namespace: Any) -> Any:
-        return next((p for p, n in self._namespaces.items() if n == namespace), None)
-
-    def namespaces(self) -> Iterator[tuple[str, Any]]:
-        return iter(list(self._namespaces.items()))
-
-
-def parse(data: bytes) -> Graph:
-    text = decode(data)
-    syntax = syntax_of(text)
-    # (rdflib's JSON-LD parser needs a store that knows named graphs: rdflib's own.)
-    graph = Graph() if syntax == "json-ld" else Graph(store=CompactStore())
-    try:
-        with _quiet_rdflib():
-            graph.parse(data=text, format=syntax)
-    except Exception as error:  # rdflib raises many parser exception types
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:300]
-        raise FormatError(
-            [problem("bad_file", format=f"{SYNTAX_NAMES[syntax]} (SKOS)", reason=reason)]
-        ) from None
-    return graph
 
 
 def read(data: bytes, ids: str = "auto") -> Imported:
@@ -181,62 +52,6 @@ def read(data: bytes, ids: str = "auto") -> Imported:
     if not any(True for _ in graph.subjects(WS.position, None)):
         concepts.sort(key=lambda c: c.id)  # no order in the file: by id, so imports are stable
     return finish(concepts, metadata=_scheme_metadata(graph), notes=findings)
-
-
-def choose_ids(graph: Graph, subjects: list[URIRef], choice: str) -> dict[URIRef, str]:
-    if choice not in ID_CHOICES:
-        raise ValueError(f"ids must be one of {', '.join(ID_CHOICES)}")
-    if choice == "auto":
-        ours = {s: str(o) for s in subjects for o in graph.objects(s, WS.id)}
-        if len(ours) == len(subjects) and len(set(ours.values())) == len(ours):
-            return ours
-    if choice in ("auto", "notation"):
-        codes = {s: [str(o) for o in graph.objects(s, SKOS.notation)] for s in subjects}
-        if all(len(c) == 1 for c in codes.values()):
-            chosen = {s: c[0].strip() for s, c in codes.items()}
-            if len(set(chosen.values())) == len(chosen) and all(chosen.values()):
-                return chosen
-        if choice == "notation":
-            raise FormatError(
-                [
-                    problem(
-                        "bad_ids",
-                        reason="not every concept has exactly one notation, unique in the file",
-                    )
-                ]
-            )
-    if choice == "iri":
-        return {s: str(s) for s in subjects}
-    return shortest_suffixes(subjects)
-
-
-def shortest_suffixes(subjects: list[URIRef]) -> dict[URIRef, str]:
-    """Each IRI's shortest run of last path segments that no other IRI ends with: .../ord/
-    skole and .../tema/skole become ord/skole and tema/skole; unique ones keep one segment."""
-    parts = {s: [unquote(p) for p in _segments(str(s))] for s in subjects}
-    length = dict.fromkeys(subjects, 1)
-    while True:
-        by_suffix: dict[str, list[URIRef]] = defaultdict(list)
-        for subject in subjects:
-            by_suffix["/".join(parts[subject][-length[subject] :])].append(subject)
-        clashes = [group for group in by_suffix.values() if len(group) > 1]
-        grown = False
-        for group in clashes:
-            for subject in group:
-                if length[subject] < len(parts[subject]):
-                    length[subject] += 1
-                    grown = True
-        if not clashes or not grown:
-            break
-    result = {s: "/".join(parts[s][-length[s] :]) for s in subjects}
-    if len(set(result.values())) < len(result) or any(len(v) > MAX_ID for v in result.values()):
-        return {s: str(s) for s in subjects}
-    return result
-
-
-def _segments(iri: str) -> list[str]:
-    body = iri.split("://", 1)[-1].rstrip("/#")
-    return [p for p in body.replace("#", "/").split("/") if p] or [iri]
 
 
 class _Reader:
