@@ -121,6 +121,45 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{concept} was under the retired {parent}; it was moved up to {target}.",
         "كان {concept} تحت المفهوم الموقوف {parent}؛ فنُقل إلى {target}.",
     ),
+    "promoted_to_top": (
+        "{concept} was under the retired {parent}; it was moved up to the top level.",
+        "كان {concept} تحت المفهوم الموقوف {parent}؛ فنُقل إلى المستوى الأعلى.",
+    ),
+    # the JSON Schema of our export format
+    "schema_required": (
+        "At {at}: the field(s) {wanted} are missing.",
+        "في {at}: ينقص الحقل (الحقول) {wanted}.",
+    ),
+    "schema_additionalProperties": (
+        "At {at}: the field(s) {wanted} are not part of the format.",
+        "في {at}: الحقل (الحقول) {wanted} ليست من الصيغة.",
+    ),
+    "schema_type": (
+        "At {at}: the value must be of type {wanted}.",
+        "في {at}: يجب أن تكون القيمة من النوع {wanted}.",
+    ),
+    "schema_enum": (
+        "At {at}: the value must be one of {wanted}.",
+        "في {at}: يجب أن تكون القيمة إحدى {wanted}.",
+    ),
+    "schema_const": (
+        "At {at}: the value must be {wanted}.",
+        "في {at}: يجب أن تكون القيمة {wanted}.",
+    ),
+    "schema_minLength": ("At {at}: the text is empty.", "في {at}: النص فارغ."),
+    "schema_maxLength": (
+        "At {at}: the text is longer than {wanted} characters.",
+        "في {at}: النص أطول من {wanted} حرفًا.",
+    ),
+    "schema_pattern": (
+        "At {at}: the value does not have the expected form ({wanted}).",
+        "في {at}: القيمة ليست بالشكل المتوقع ({wanted}).",
+    ),
+    "schema_minimum": (
+        "At {at}: the number must be at least {wanted}.",
+        "في {at}: يجب ألا يقل العدد عن {wanted}.",
+    ),
+    "schema_other": ("At {at}: {wanted}", "في {at}: {wanted}"),
     # changes
     "unknown_concept": (
         "{concept} does not exist.",

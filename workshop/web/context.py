@@ -56,6 +56,25 @@ FINDING_KINDS = {
     "bad_ids": _l("Ids that cannot be taken as asked"),
     "several_parents": _l("Concepts with several broader concepts"),
     "promoted_from_retired": _l("Concepts moved up from a retired parent"),
+    "promoted_to_top": _l("Concepts moved up from a retired parent"),
+    **dict.fromkeys(
+        [
+            f"schema_{rule}"
+            for rule in (
+                "required",
+                "additionalProperties",
+                "type",
+                "enum",
+                "const",
+                "minLength",
+                "maxLength",
+                "pattern",
+                "minimum",
+                "other",
+            )
+        ],
+        _l("Parts that do not follow the format"),
+    ),
     "outside_link": _l("Related links to concepts outside the file"),
     "outside_parent": _l("Broader concepts outside the file"),
     "several_texts": _l("Several labels or notes in one language"),

@@ -109,7 +109,9 @@ def test_agift_skos_with_deprecated_concepts():
         if w.rule == "unkept_property"
     }
     assert unkept["dct:modified"] == 583  # (the 584th is on the scheme)
-    promoted = [w for w in imported.warnings if w.rule == "promoted_from_retired"]
+    promoted = [w for w in imported.warnings if w.rule.startswith("promoted_")]
+    assert {w.rule for w in promoted} == {"promoted_to_top"}  # PRIMARY-INDUSTRIES was a top
+    assert " -" not in promoted[0].text("ar") and "المستوى الأعلى" in promoted[0].text("ar")
     assert len(promoted) == 6 and "Quarantine" in {w.concept for w in promoted}
     assert skos_format.read(skos_format.write(tree, "agift")).tree == tree
 
@@ -210,7 +212,7 @@ def test_a_bad_table_is_rejected_naming_the_line(name):
     ("data", "rule"),
     [
         (b"{not json", "bad_file"),
-        (b'{"format": "other"}', "bad_file"),
+        (b'{"format": "other"}', "schema_const"),
         (b"", "empty_file"),
         (b"\xff\xfe{}", "invalid_encoding"),
         (
@@ -238,6 +240,28 @@ def test_a_bad_json_file_is_rejected(data, rule):
     with pytest.raises(FormatError) as error:
         json_format.read(data)
     assert rule in {f.rule for f in error.value.findings}
+
+
+def test_schema_errors_are_in_the_readers_language_and_in_document_order():
+    document = {
+        "format": "workshop-taxonomy/1",
+        "taxonomy": {"slug": "t", "name": {}},
+        "version": {"number": 1},
+        "concepts": [{"id": "a", "labels": {"ar": ""}, "children": [], "colour": "red"}]
+        + [{"id": f"c{n}", "labels": {}, "children": []} for n in range(1, 11)]
+        + [{"labels": {"ar": "ب"}, "children": []}],
+        "retired": [],
+    }
+    with pytest.raises(FormatError) as error:
+        json_format.read(json.dumps(document).encode())
+    found = error.value.findings
+    assert [f.params["at"] for f in found] == [
+        "/concepts/0",
+        "/concepts/0/labels/ar",
+        "/concepts/11",
+    ]
+    assert found[0].text("ar") == "في /concepts/0: الحقل (الحقول) colour ليست من الصيغة."
+    assert found[2].text("ar") == "في /concepts/11: ينقص الحقل (الحقول) id."
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from ..details import NO_DETAILS, from_record, record
+from ..findings import Finding, Severity
 from ..model import Concept, Status, Tree, empty_tree, make_concept
 from . import FormatError, Imported, decode, finish, problem
 
@@ -160,19 +161,11 @@ def read(data: bytes) -> Imported:
             [problem("bad_file", line=error.lineno, format="JSON", reason=error.msg)]
         ) from None
     errors = sorted(
-        Draft202012Validator(schema()).iter_errors(document), key=lambda e: list(e.absolute_path)
+        Draft202012Validator(schema()).iter_errors(document),
+        key=lambda e: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.absolute_path],
     )
     if errors:
-        raise FormatError(
-            [
-                problem(
-                    "bad_file",
-                    format=FORMAT,
-                    reason=f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}",
-                )
-                for e in errors
-            ]
-        )
+        raise FormatError([schema_problem(e) for e in errors])
     concepts: list[Concept] = []
     stack: list[tuple[str | None, int, Mapping[str, Any]]] = [
         (None, i, node) for i, node in reversed(list(enumerate(document["concepts"])))
@@ -185,6 +178,23 @@ def read(data: bytes) -> Imported:
     concepts.extend(_concept(node, None, 0, Status.RETIRED) for node in document.get("retired", []))
     metadata = {"taxonomy": document.get("taxonomy", {}), "version": document.get("version", {})}
     return finish(concepts, metadata=metadata)
+
+
+def schema_problem(error: Any) -> Finding:
+    """A finding for one way a document breaks the schema: where, and what the rule wants
+    (the rule's kind is kept, so that the message can be given in Arabic too)."""
+    where = "/" + "/".join(str(p) for p in error.absolute_path)
+    rule = error.validator
+    if rule == "required":
+        wanted = ", ".join(f for f in error.validator_value if f not in error.instance)
+    elif rule == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        wanted = ", ".join(sorted(k for k in error.instance if k not in allowed))
+    elif rule in ("type", "enum", "const", "minLength", "maxLength", "pattern", "minimum"):
+        wanted = str(error.validator_value)
+    else:
+        rule, wanted = "other", error.message
+    return Finding("schema_" + rule, Severity.ERROR, None, {"at": where, "wanted": wanted})
 
 
 def _concept(node: Mapping[str, Any], parent: str | None, position: int, status: Status) -> Concept:

@@ -118,10 +118,10 @@ class _Reader:
             promoted_to = self.active_parent(subject)
             self.findings.append(
                 warning(
-                    "promoted_from_retired",
+                    "promoted_from_retired" if promoted_to is not None else "promoted_to_top",
                     concept_id,
                     parent=ids[parents[0]],
-                    target=ids[promoted_to] if promoted_to is not None else "-",
+                    target=ids[promoted_to] if promoted_to is not None else None,
                 )
             )
             parents = [promoted_to, *parents[1:]] if promoted_to is not None else parents[1:]
