@@ -405,7 +405,9 @@ def test_the_diff_tells_a_new_parent_from_a_new_place_among_siblings(coordinator
 
     publish_version(SYSTEM, "gov", csv_bytes(v3), "v3.csv")
     page = coordinator.get("/taxonomies/gov/diff?a=2&b=3").text
-    assert "أُعيد ترتيبه (1)" in page and "منقول (0)" in page
+    assert "أُعيد ترتيبه (1)" in page and "منقول (0)" in page and "الكل (0)" in page
+    assert "تغيّر ترتيب الفئات الشقيقة فقط" in page  # the list of all leaves reorders out
+    page = coordinator.get("/taxonomies/gov/diff?a=2&b=3&show=reorder").text
     assert "الموضع 3" in page and "الموضع 2" in page  # after hospitals, before clinics
     moved = coordinator.get("/taxonomies/gov/diff?a=1&b=2&show=move").text
     assert "تحت" in moved  # "under <parent>" before and after

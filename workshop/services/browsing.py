@@ -265,7 +265,11 @@ class Difference:
         return Counter(kind_of(c) for c in self.changes)
 
     def of_kind(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if not kind or kind_of(c) == kind]
+        """The changes of one kind; for "" all but the reorders, which are listed apart
+        (a new place among the same siblings matters less than the rest)."""
+        if not kind:
+            return [c for c in self.changes if kind_of(c) != "reorder"]
+        return [c for c in self.changes if kind_of(c) == kind]
 
 
 def kind_of(change: Change) -> str:
