@@ -432,3 +432,16 @@ def test_the_history_names_parents_by_their_labels(coordinator):
     history = page.split('class="history"')[1]
     assert "الإسكان" in history and "التعليم" in history  # moved from education to housing
     assert ">housing<" not in history and ">education<" not in history
+
+
+def test_a_preview_is_not_published_over_a_newer_version(coordinator):
+    from tests.web.taxonomy_files import publish_version
+
+    preview = upload(coordinator, csv_bytes(third_version()))
+    token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
+    # meanwhile another coordinator publishes version 3
+    publish_version(SYSTEM, "gov", csv_bytes(EDITION), "edition.csv")
+    refused = coordinator.post(f"/taxonomies/import/{token}", data={"note": ""})
+    assert refused.status_code == 422 and "الإصدار 3" in refused.text
+    assert db.session.scalar(select(func.max(Version.number))) == 3
+    assert browsing.tree(SYSTEM, "gov", 3)[1]["dental-care"].active  # not undone

@@ -109,7 +109,8 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         request.crosswalk,
     )
     parsed = uploads.parse(upload)
-    before = revisions.latest_tree(existing) if existing is not None else empty_tree()
+    latest = revisions.latest(existing) if existing is not None else None
+    before = revisions.read_tree(existing, latest) if existing and latest else empty_tree()
     tree, pairs = uploads.with_ids(before, parsed, upload)
     try:
         changes = diff(before, tree)
@@ -127,6 +128,9 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         "filename": request.filename,
         "fmt": parsed.fmt,
         "slug": slug,
+        # The version the changes were shown against: confirming after another version
+        # was published would undo what that version agreed (it is refused).
+        "base": latest.number if latest is not None else 0,
         "name_ar": request.name_ar,
         "name_en": request.name_en,
         "mapping": request.mapping,
@@ -232,9 +236,19 @@ def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
         meta.get("linked", False),
         crosswalk.read_bytes() if (crosswalk := kept / f"{token}.crosswalk.bin").exists() else None,
     )
-    if taxonomies.find_taxonomy(meta["slug"]) is None:
+    existing = taxonomies.find_taxonomy(meta["slug"])
+    if existing is None:
         new = taxonomies.NewTaxonomy(meta["slug"], meta["name_ar"], meta["name_en"])
-        published = taxonomies.create_from_file(actor, new, upload, note)
-    else:
-        published = taxonomies.publish_file(actor, meta["slug"], upload, note)
-    return published
+        return taxonomies.create_from_file(actor, new, upload, note)
+    latest = revisions.latest(existing)
+    if latest is not None and latest.number != meta.get("base"):
+        raise ServiceError(
+            str(
+                _l(
+                    "Version %(number)d was published after this file was checked: "
+                    "publishing it now would undo what changed since. Check the file again.",
+                    number=latest.number,
+                )
+            )
+        )
+    return taxonomies.publish_file(actor, meta["slug"], upload, note)
