@@ -11,8 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tests.unit.taxonomy.trees import services
+from workshop.taxonomy.build import build
 from workshop.taxonomy.formats import FormatError, csv_format, json_format, skos_format, xlsx_format
-from workshop.taxonomy.model import Status
+from workshop.taxonomy.model import Status, make_concept
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 COFOG_MAPPING = csv_format.ColumnMapping(
@@ -339,3 +340,27 @@ def test_the_streamed_export_is_byte_for_byte_the_nested_one():
     meta = ({"slug": "gov", "name": {"ar": "الخدمات", "en": "Services"}}, {"number": 3})
     nested = json_format.dumps(json_format.export_document(tree, *meta))
     assert json_format._stream(tree, *meta) == nested
+
+
+def test_labels_that_look_like_formulas_stay_text_in_csv_and_xlsx():
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    tree = build(
+        [
+            make_concept(
+                "a", {"ar": '=HYPERLINK("http://evil.example","x")', "en": "+cmd|' /C calc'!A0"}
+            ),
+            make_concept("b", {"ar": "@SUM(1)", "en": "-2+3"}, position=1),
+        ]
+    )
+    data = csv_format.write(tree)
+    assert b"\r\na,,0,\"'=HYPERLINK" in data and b",'+cmd" in data and b",'@SUM" in data
+    assert csv_format.read(data).tree == tree  # the apostrophe is taken off again
+    workbook = xlsx_format.write(tree)
+    sheet = zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    assert load_workbook(io.BytesIO(workbook))["concepts"]["D2"].data_type == "s"
+    assert xlsx_format.read(workbook).tree == tree

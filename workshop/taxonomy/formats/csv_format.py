@@ -155,13 +155,26 @@ def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+# Cells a spreadsheet program would run as a formula (OWASP "CSV injection"): written with
+# a leading apostrophe, which this reader takes off again, so the value round-trips.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def restored(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def write(tree: Tree) -> bytes:
     """UTF-8 CSV with a byte order mark, so that spreadsheet programs read Arabic right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     header, rows = table(tree)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralised(v) for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -240,7 +253,9 @@ def _named_rows(
         if not any(str(c).strip() for c in cells):
             continue
         row = {
-            ours_by_theirs.get(name, name): (str(cells[i]).strip() if i < len(cells) else "")
+            ours_by_theirs.get(name, name): (
+                restored(str(cells[i])).strip() if i < len(cells) else ""
+            )
             for name, i in index.items()
         }
         parsed.append((line, row))

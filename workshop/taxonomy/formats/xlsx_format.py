@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 from ..model import Tree
 from . import FormatError, Imported, problem
@@ -18,10 +20,18 @@ def write(tree: Tree) -> bytes:
     header, rows = table(tree)
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        # A text starting with "=" is a formula to Excel unless it is stored as text: a
+        # label like =HYPERLINK(...) must stay a label.
+        sheet.append([_as_text(sheet, v) if v.startswith("=") else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(sheet: Any, value: str) -> Any:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def read(data: bytes, mapping: ColumnMapping | None = None, linked: bool = False) -> Imported:
