@@ -53,6 +53,10 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The file is not UTF-8 text (invalid byte at position {offset}).",
         "الملف ليس نصًا بترميز UTF-8 (بايت غير صالح في الموضع {offset}).",
     ),
+    "bad_language": (
+        "The column {column} does not name a language (label_ar, label_en, label_fr-CA ...).",
+        "العمود {column} لا يسمّي لغة (label_ar و label_en و label_fr-CA ...).",
+    ),
     "wrong_header": (
         "The header lacks the column(s) {columns}.",
         "ينقص سطر العناوين العمود (الأعمدة) {columns}.",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 
 TATWEEL = "\u0640"
+# A BCP 47 language tag, as far as a file of ours uses them: "ar", "en", "fr-CA", "zh-Hant".
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$", re.IGNORECASE)
 # One shared empty mapping: most concepts have no notes. Never mutated (typed Mapping).
 NO_TEXT: dict[str, str] = {}
 # Arabic presentation of the same letter: tashkeel is kept (it can distinguish words).

@@ -51,6 +51,7 @@ FINDING_KINDS = {
     "empty_file": _l("Empty file"),
     "invalid_encoding": _l("Not UTF-8 text"),
     "wrong_header": _l("Missing columns"),
+    "bad_language": _l("Columns that do not name a language"),
     "bad_value": _l("Values that are not valid"),
     "bad_file": _l("Unreadable file"),
     "bad_ids": _l("Ids that cannot be taken as asked"),

@@ -364,3 +364,12 @@ def test_labels_that_look_like_formulas_stay_text_in_csv_and_xlsx():
     assert "<f>" not in sheet  # no formula anywhere
     assert load_workbook(io.BytesIO(workbook))["concepts"]["D2"].data_type == "s"
     assert xlsx_format.read(workbook).tree == tree
+
+
+def test_a_column_that_does_not_name_a_language_is_refused():
+    data = 'id,label_ar,label_en" ; skos:related <urn:injected:evil> ; x "\na,أ,A\n'.encode()
+    with pytest.raises(FormatError) as error:
+        csv_format.read(data)
+    [finding] = error.value.findings
+    assert finding.rule == "bad_language" and "urn:injected" in finding.text("ar")
+    assert csv_format.read(b"id,label_ar,label_fr-CA\na,x,y\n").tree["a"].labels["fr-ca"] == "y"

@@ -20,7 +20,7 @@ from ..details import Details, make_details
 from ..findings import Finding
 from ..ids import generate_id
 from ..model import Concept, Status, Tree, make_concept
-from ..text import label_key
+from ..text import LANGUAGE_TAG, label_key
 from . import FormatError, Imported, decode, finish, problem, tables
 
 BASE_COLUMNS = (
@@ -248,6 +248,14 @@ def _named_rows(
             raise FormatError([problem("wrong_header", line=1, columns="label_ar / label_en")])
     index = {name: i for i, name in enumerate(names)}
     ours_by_theirs = {v: k for k, v in mapping.columns.items()}
+    bad = [
+        name
+        for name in names
+        if (tag := _language_of(ours_by_theirs.get(name, name))) is not None
+        and not LANGUAGE_TAG.match(tag)
+    ]
+    if bad:
+        raise FormatError([problem("bad_language", line=1, column=c) for c in bad])
     parsed: list[tables.Row] = []
     for line, cells in iterator:
         if not any(str(c).strip() for c in cells):
@@ -260,6 +268,23 @@ def _named_rows(
         }
         parsed.append((line, row))
     return parsed
+
+
+LANGUAGE_PREFIXES = (
+    "label_",
+    "note_",
+    "alt_",
+    "hidden_",
+    *(f"{c}_" for c in NOTE_COLUMNS.values()),
+)
+
+
+def _language_of(column: str) -> str | None:
+    """The language a column holds text in (label_ar -> ar), None for other columns."""
+    for prefix in LANGUAGE_PREFIXES:
+        if column.startswith(prefix):
+            return column[len(prefix) :]
+    return None
 
 
 def _concepts(

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from ..details import NOTE_KINDS
 from ..model import Concept, Tree
+from ..text import LANGUAGE_TAG
 from .skos_read import DEFAULT_BASE, read
 
 __all__ = ["DEFAULT_BASE", "read", "write"]
@@ -108,7 +109,10 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\
 
 def _text(value: str, language: str | None = None) -> str:
     literal = '"' + value.translate(_ESCAPES) + '"'
-    return f"{literal}@{language}" if language and language != "und" else literal
+    # (Imports refuse other tags; a tag is never written unchecked into the Turtle.)
+    if language and language != "und" and LANGUAGE_TAG.match(language):
+        return f"{literal}@{language}"
+    return literal
 
 
 def _iri(value: str) -> str:
