@@ -19,6 +19,17 @@ from .taxonomy.formats import ID_CHOICES
 
 FORMATS = click.Choice(["auto", *formats.FORMATS])
 
+# Terminal control: an ESC or a bidi override in a label must not reach the terminal.
+_UNSAFE = {
+    c: "?"
+    for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F))
+} | {c: "?" for c in range(0x2066, 0x206A)}
+
+
+def say(text: object = "", err: bool = False) -> None:
+    """click.echo for text that may hold labels from a file: control characters shown as ?."""
+    click.echo(str(text).translate(_UNSAFE), err=err)
+
 
 @click.group("taxonomy")
 @with_appcontext
@@ -27,7 +38,7 @@ def taxonomy() -> None:
     from .database import schema_is_current
 
     if not schema_is_current():
-        click.echo(
+        say(
             "Error: the database has no tables yet, or is older than this release: "
             "run `workshop init-db` first.",
             err=True,
@@ -39,17 +50,17 @@ def show_findings(findings: Sequence[Finding | str], csv_path: Path | None) -> N
     """Findings grouped by kind with a count and the first examples; all of them in CSV
     when a path is given."""
     for group in findings_report.grouped(findings):
-        click.echo(f"  {group.severity.value} {group.rule}: {group.count:,}", err=True)
+        say(f"  {group.severity.value} {group.rule}: {group.count:,}", err=True)
         for finding in group.examples:
-            click.echo(f"    {finding}", err=True)
+            say(f"    {finding}", err=True)
         if group.count > len(group.examples):
-            click.echo(f"    ... and {group.count - len(group.examples):,} more", err=True)
+            say(f"    ... and {group.count - len(group.examples):,} more", err=True)
     listed = [f for f in findings if isinstance(f, Finding)]
     if csv_path is not None:
         csv_path.write_bytes(findings_report.as_csv(listed, "en"))
-        click.echo(f"  Every finding ({len(listed):,}) is in {csv_path}.", err=True)
+        say(f"  Every finding ({len(listed):,}) is in {csv_path}.", err=True)
     elif any(g.count > len(g.examples) for g in findings_report.grouped(findings)):
-        click.echo("  (--findings FILE.csv writes every finding.)", err=True)
+        say("  (--findings FILE.csv writes every finding.)", err=True)
 
 
 @contextmanager
@@ -58,11 +69,11 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
     try:
         yield
     except InvalidFile as error:
-        click.echo(f"Error: {error.message}", err=True)
+        say(f"Error: {error.message}", err=True)
         show_findings(error.problems, csv_path)
         sys.exit(1)
     except ServiceError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        say(f"Error: {error.message}", err=True)
         sys.exit(1)
 
 
@@ -166,14 +177,14 @@ def import_file(
             new = taxonomies.NewTaxonomy(slug, name_ar or slug, name_en or slug)
             published = taxonomies.create_from_file(SYSTEM, new, upload, note, progress)
     version = published.version
-    click.echo(
+    say(
         f"{slug} version {version.number}: {version.concept_count} concepts, "
         f"{version.change_count} changes, {version.rows_written} rows written."
     )
     if published.pairs:
-        click.echo(f"{len(published.pairs)} concept(s) kept their old id (paired by label).")
+        say(f"{len(published.pairs)} concept(s) kept their old id (paired by label).")
     if published.warnings:
-        click.echo(f"{len(published.warnings):,} warning(s) to fix through proposals:", err=True)
+        say(f"{len(published.warnings):,} warning(s) to fix through proposals:", err=True)
         show_findings(published.warnings, findings_csv)
 
 
@@ -181,12 +192,12 @@ def accept_pairs(pairs: Sequence[uploads.Pair]) -> None:
     """Show the pairs by label and ask before publishing them."""
     if not pairs:
         return
-    click.echo(f"{len(pairs)} concept(s) of the file paired by label with the latest version:")
+    say(f"{len(pairs)} concept(s) of the file paired by label with the latest version:")
     for pair in pairs:
         labels = "; ".join(f"{k}: {v}" for k, v in sorted(pair.new_labels.items()))
-        click.echo(f"  {pair.new_id} -> {pair.old_id}  (by {pair.reason})  {labels}")
+        say(f"  {pair.new_id} -> {pair.old_id}  (by {pair.reason})  {labels}")
     if not click.confirm("Publish with these pairs?"):
-        click.echo("Nothing was published.", err=True)
+        say("Nothing was published.", err=True)
         sys.exit(1)
 
 
@@ -197,7 +208,7 @@ def list_taxonomies() -> None:
     for item, latest in taxonomies.list_taxonomies(SYSTEM):
         number = latest.number if latest else "-"
         count = latest.concept_count if latest else 0
-        click.echo(f"{item.slug}\tv{number}\t{count} concepts\t{item.name_en}\t{item.name_ar}")
+        say(f"{item.slug}\tv{number}\t{count} concepts\t{item.name_en}\t{item.name_ar}")
 
 
 @taxonomy.command("export")
@@ -242,9 +253,9 @@ def diff(slug: str, a: str, b: str, fmt: str) -> None:
     for change in difference.changes:
         concept = difference.after.get(change.id) or difference.before.get(change.id)
         label = concept.label("en") if concept else ""
-        click.echo(f"{change.op:8} {change.id}\t{label}")
+        say(f"{change.op:8} {change.id}\t{label}")
     counts = ", ".join(f"{n} {op}" for op, n in sorted(difference.counts.items())) or "none"
-    click.echo(f"{len(difference.changes)} change(s): {counts}", err=True)
+    say(f"{len(difference.changes)} change(s): {counts}", err=True)
 
 
 @taxonomy.command("validate")
@@ -256,9 +267,9 @@ def validate(slug: str, ref: str) -> None:
     with reported():
         at, found = browsing.findings(SYSTEM, slug, ref)
     for finding in found:
-        click.echo(f"{finding.severity.value}\t{finding}")
+        say(f"{finding.severity.value}\t{finding}")
     errors = sum(1 for f in found if f.severity.value == "error")
-    click.echo(
+    say(
         f"{at.taxonomy.slug} v{at.version.number}: {errors} error(s), "
         f"{len(found) - errors} warning(s).",
         err=True,

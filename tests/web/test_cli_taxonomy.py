@@ -241,3 +241,15 @@ def test_the_readme_examples_import(app):
     tree = browsing.tree(SYSTEM, "svc", 2)[1]
     assert tree["birth-certificates"].replaced_by == "civil-records"
     assert tree["civil-id"].details.notations == ("PD-01",)
+
+
+def test_control_characters_in_labels_do_not_reach_the_terminal(app, tmp_path):
+    first, second = tmp_path / "1.csv", tmp_path / "2.csv"
+    first.write_text("id,label_ar,label_en\nx,\u0633,Red\n", encoding="utf-8")
+    second.write_text("id,label_ar,label_en\nx,\u0633,\x1b[31mRed\u202e\n", encoding="utf-8")
+    assert run(app, "import", str(first), "--taxonomy", "escape").exit_code == 0
+    assert run(app, "import", str(second), "--taxonomy", "escape", "--new-version").exit_code == 0
+    shown = run(app, "diff", "escape", "1", "2")
+    assert shown.exit_code == 0 and "relabel" in shown.output
+    assert "\x1b" not in shown.output and "\u202e" not in shown.output
+    assert "?[31mRed?" in shown.output
