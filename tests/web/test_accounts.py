@@ -267,3 +267,16 @@ def test_the_account_form_asks_for_a_role_instead_of_defaulting_to_one(client, s
         "/admin/accounts", data={"username": "x1", "display_name": "س", "role": "", "agency": ""}
     )
     assert refused.status_code == 422 and 'id="role-error"' in refused.text
+
+
+def test_pages_that_show_a_secret_are_never_stored(client, sign_in, people):
+    sign_in("coordinator")
+    created = client.post(
+        "/admin/accounts",
+        data={"username": "nosy", "display_name": "س", "role": "observer", "agency": ""},
+    )
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
+    listing = client.get("/admin/accounts")
+    assert listing.headers.get("Cache-Control") != "no-store"  # nothing secret there
+    token = client.post("/admin/tokens", data={"name": "directory"})
+    assert token.headers["Cache-Control"] == "no-store"

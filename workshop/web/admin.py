@@ -14,6 +14,7 @@ from ..services.permissions import Permission, Role, require
 from ..taxonomy import Finding
 from .forms import AccountForm, EmptyForm, ImportForm, TokenForm, role_choices, show_error
 from .htmx import render, wants_fragment
+from .security import shows_secret
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,6 +34,8 @@ def account_form() -> AccountForm:
 def accounts_page(
     form: AccountForm, issued: list[accounts.Issued] | None = None, status: int = 200
 ) -> ResponseReturnValue:
+    if issued:
+        shows_secret()
     return render(
         "admin/accounts.html",
         "admin/_account_table.html",
@@ -149,6 +152,7 @@ def import_accounts() -> ResponseReturnValue:
                 ),
                 "success",
             )
+            shows_secret()
             return render_template("admin/import_done.html", issued=issued)
     status = 422 if form.errors else 200
     return render_template("admin/import.html", form=form, problems=problems), status
@@ -178,6 +182,8 @@ def create_token() -> ResponseReturnValue:
         except ServiceError as error:
             show_error(form, error, "name")
     status = 422 if form.errors else 200
+    if issued is not None:
+        shows_secret()
     return render_template(
         "admin/tokens.html",
         form=form if form.errors else TokenForm(formdata=None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -32,4 +32,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["SECURE_COOKIES"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if g.get("shows_secret"):  # a one-time password or a new token: never kept
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def shows_secret() -> None:
+    """Mark the response of this request as holding a secret shown once (no-store)."""
+    g.shows_secret = True
