@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tests.web.taxonomy_files import (
+    EDITION,
     VERSION_1,
     VERSION_2,
     create_taxonomy,
@@ -380,3 +381,16 @@ def test_a_large_import_refreshes_the_planner_statistics(app, monkeypatch):
     monkeypatch.setattr(revisions, "refresh_statistics", lambda: refreshed.append(original()))
     publish_two()  # 8 rows, then 4: only the first is "large" here
     assert len(refreshed) == 1
+
+
+def test_the_loser_of_two_publishes_is_told_who_won(app, monkeypatch):
+    first, second = publish_two()
+    before = rows()
+    # This publisher read the latest version before version 2 was committed.
+    monkeypatch.setattr(versions.revisions, "latest", lambda taxonomy: first)
+    with pytest.raises(ServiceError, match="version 2 a moment ago"):
+        publish_version(SYSTEM, "gov", csv_bytes(EDITION), "stale.csv", note="late")
+    db.session.rollback()
+    monkeypatch.undo()
+    assert rows() == before
+    assert db.session.scalar(select(func.max(Version.number))) == 2
