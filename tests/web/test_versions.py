@@ -384,7 +384,7 @@ def test_a_large_import_refreshes_the_planner_statistics(app, monkeypatch):
 
 
 def test_the_loser_of_two_publishes_is_told_who_won(app, monkeypatch):
-    first, second = publish_two()
+    first, _second = publish_two()
     before = rows()
     # This publisher read the latest version before version 2 was committed.
     monkeypatch.setattr(versions.revisions, "latest", lambda taxonomy: first)
