@@ -118,6 +118,12 @@ def reported(csv_path: Path | None = None) -> Iterator[None]:
     help="CSV of old code -> new code: codes the file no longer has are retired and "
     "pointed at their new code (merges and splits).",
 )
+@click.option(
+    "--allow-mass-retire",
+    is_flag=True,
+    help="Publish even when the file retires more than a fifth of the concepts (and more "
+    "than ten).",
+)
 @click.option("--yes", is_flag=True, help="Accept the pairs by label without asking.")
 @click.option(
     "--findings",
@@ -143,6 +149,7 @@ def import_file(
     level_language: str,
     linked: bool,
     crosswalk: Path | None,
+    allow_mass_retire: bool,
     yes: bool,
     findings_csv: Path | None,
 ) -> None:
@@ -172,7 +179,9 @@ def import_file(
             bar.update(rows)
 
         if new_version:
-            published = taxonomies.publish_file(SYSTEM, slug, upload, note, progress)
+            published = taxonomies.publish_file(
+                SYSTEM, slug, upload, note, progress, allow_mass_retire
+            )
         else:
             new = taxonomies.NewTaxonomy(slug, name_ar or slug, name_en or slug)
             published = taxonomies.create_from_file(SYSTEM, new, upload, note, progress)

@@ -253,3 +253,18 @@ def test_control_characters_in_labels_do_not_reach_the_terminal(app, tmp_path):
     assert shown.exit_code == 0 and "relabel" in shown.output
     assert "\x1b" not in shown.output and "\u202e" not in shown.output
     assert "?[31mRed?" in shown.output
+
+
+def test_a_mass_retirement_needs_the_flag(app, tmp_path):
+    from tests.web.taxonomy_files import csv_bytes
+    from workshop.taxonomy import build, make_concept
+
+    many = build(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n) for n in range(60))
+    first, cut = tmp_path / "1.csv", tmp_path / "cut.csv"
+    first.write_bytes(csv_bytes(many))
+    cut.write_bytes(b"id,label_ar\ns1,x\n")  # a header and one row: 59 would go
+    assert run(app, "import", str(first), "--taxonomy", "many").exit_code == 0
+    refused = run(app, "import", str(cut), "--taxonomy", "many", "--new-version")
+    assert refused.exit_code == 1 and "59 of the 60" in refused.stderr
+    args = ["import", str(cut), "--taxonomy", "many", "--new-version", "--allow-mass-retire"]
+    assert run(app, *args).exit_code == 0

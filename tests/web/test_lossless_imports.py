@@ -248,3 +248,27 @@ def test_a_bad_crosswalk_is_refused_and_nothing_is_written(app):
         publish_version(SYSTEM, "gov", csv_bytes(), "v2.csv", crosswalk=b"old,new\nonly-old,\n")
     assert "line 2" in raised.value.problems[0].text().lower()
     assert browsing.tree(SYSTEM, "gov", "latest")[0].version.number == 1
+
+
+def test_a_file_that_retires_most_concepts_needs_a_confirmation(app, client, sign_in):
+    many = build(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n) for n in range(60))
+    create_taxonomy(SYSTEM, "many", "أ", "A", csv_format.write(many), "1.csv")
+    truncated = build(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n) for n in range(30))
+    with pytest.raises(ServiceError, match="30 of the 60") as refused:
+        publish_version(SYSTEM, "many", csv_format.write(truncated), "cut.csv")
+    assert refused.value.field == "allow_mass_retire"
+    assert browsing.tree(SYSTEM, "many", "latest")[0].version.number == 1
+    # on the web the preview says so and asks; publishing without the tick is refused
+    import io
+    import re
+
+    sign_in("coordinator")
+    data = {"file": (io.BytesIO(csv_format.write(truncated)), "cut.csv"), "slug": "many"}
+    preview = client.post("/taxonomies/import/", data=data, content_type="multipart/form-data")
+    assert "نشر هذا الملف يوقف 30 من أصل 60" in preview.text
+    assert 'name="allow_mass_retire"' in preview.text
+    token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
+    assert client.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 422
+    done = client.post(f"/taxonomies/import/{token}", data={"note": "", "allow_mass_retire": "y"})
+    assert done.status_code == 303
+    assert browsing.tree(SYSTEM, "many", "latest")[1].active_count() == 30

@@ -138,13 +138,14 @@ def publish_file(
     upload: Upload,
     note: str = "",
     progress: revisions.Progress | None = None,
+    allow_mass_retire: bool = False,
 ) -> Published:
     """The file as the next version of an existing taxonomy; what changed is stored."""
     taxonomy = get_taxonomy(slug)
     parsed = parse(upload)
     tree, pairs = with_ids(revisions.latest_tree(taxonomy), parsed, upload)
     provenance = Provenance(note, parsed.source(upload.filename))
-    version = publish_tree(actor, taxonomy, tree, provenance, progress)
+    version = publish_tree(actor, taxonomy, tree, provenance, progress, allow_mass_retire)
     return Published(version, parsed.warnings, pairs)
 
 

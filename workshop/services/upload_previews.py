@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import Taxonomy
 from ..storage import revisions
 from ..taxonomy import Change, DiffError, Finding, Tree, diff, empty_tree
-from . import findings_report, taxonomies, uploads
+from . import findings_report, taxonomies, uploads, versions
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import use_case
@@ -62,6 +62,13 @@ class Preview:
     warnings: list[Finding]
     changes: list[Change] = field(default_factory=list)
     pairs: list[uploads.Pair] = field(default_factory=list)
+    active_before: int = 0  # concepts of the latest version
+    retiring: int = 0  # of those, how many publishing retires
+
+    @property
+    def mass_retire(self) -> bool:
+        """Publishing retires so much that it must be confirmed (versions.mass_retire)."""
+        return versions.mass_retire(self.active_before, self.retiring)
 
     @property
     def counts(self) -> Counter[str]:
@@ -157,6 +164,8 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         parsed.warnings,
         changes,
         pairs,
+        before.active_count(),
+        versions.retirements(before, changes),
     )
 
 
@@ -201,17 +210,19 @@ def _load(token: str) -> tuple[bytes, dict[str, Any]]:
     return data, meta
 
 
-def confirm(actor: Actor, token: str, note: str = "") -> taxonomies.Published:
+def confirm(
+    actor: Actor, token: str, note: str = "", allow_mass_retire: bool = False
+) -> taxonomies.Published:
     """Publish a previewed upload: version 1 of a new taxonomy, or the next version. The
     kept file is removed once the version is committed."""
-    published = _publish(actor, token, note)
+    published = _publish(actor, token, note, allow_mass_retire)
     for path in folder().glob(f"{token}.*"):
         path.unlink(missing_ok=True)
     return published
 
 
 @use_case(Permission.PUBLISH_TAXONOMY)
-def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
+def _publish(actor: Actor, token: str, note: str, allow_mass_retire: bool) -> taxonomies.Published:
     data, meta = _load(token)
     mapping = uploads.column_mapping(
         meta["mapping"],
@@ -251,4 +262,6 @@ def _publish(actor: Actor, token: str, note: str) -> taxonomies.Published:
                 )
             )
         )
-    return taxonomies.publish_file(actor, meta["slug"], upload, note)
+    return taxonomies.publish_file(
+        actor, meta["slug"], upload, note, allow_mass_retire=allow_mass_retire
+    )

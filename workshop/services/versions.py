@@ -20,6 +20,24 @@ from .unit_of_work import use_case
 
 __all__ = ["Provenance", "Version", "publish_changes", "publish_tree"]
 ANALYZE_AFTER_ROWS = 10_000
+# A file that would retire more than this share of the concepts, and more than a handful
+# (a truncated or header-only file, most often), is published only when the user says so.
+MASS_RETIRE_SHARE = 0.2
+MASS_RETIRE_MINIMUM = 10
+
+
+def mass_retire(active: int, retiring: int) -> bool:
+    return retiring > max(MASS_RETIRE_MINIMUM, MASS_RETIRE_SHARE * active)
+
+
+def retirements(before: Tree, changes: list[Change]) -> int:
+    """How many concepts active in `before` the changes retire (a file's own retired
+    concepts, new to the taxonomy, do not count)."""
+    return sum(
+        1
+        for c in changes
+        if c.op in ("retire", "merge") and (old := before.get(c.id)) is not None and old.active
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,7 @@ def publish_tree(
     uploaded: Tree,
     provenance: Provenance,
     progress: revisions.Progress | None = None,
+    allow_mass_retire: bool = False,
 ) -> Version:
     """Store a whole tree (an imported file, with the ids it is to be published under) as
     the next version: what changed is found with the engine's diff, and only that is
@@ -52,9 +71,22 @@ def publish_tree(
         raise ServiceError(
             str(_l("The file is the same as version %(number)d.", number=latest.number))
         )
+    ops = Counter(c.op for c in changes)
+    retiring = retirements(before, changes)
+    if mass_retire(before.active_count(), retiring) and not allow_mass_retire:
+        raise ServiceError(
+            str(
+                _l(
+                    "Nothing was published: the file would retire %(count)d of the "
+                    "%(total)d concepts. If that is meant, confirm it.",
+                    count=retiring,
+                    total=before.active_count(),
+                )
+            ),
+            field="allow_mass_retire",
+        )
     after = apply(before, changes, policy=LENIENT).tree
     _check_same(after, uploaded)
-    ops = Counter(c.op for c in changes)
     return _store(actor, taxonomy, latest, before, after, ops, provenance, progress)
 
 

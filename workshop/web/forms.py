@@ -136,6 +136,7 @@ def taxonomy_import_form() -> TaxonomyImportForm:
 
 class PublishForm(FlaskForm):
     note = TextAreaField(_l("Note on this version"), validators=[Length(max=2000)])
+    allow_mass_retire = BooleanField(_l("Yes, retire them"))
 
 
 class TokenForm(FlaskForm):

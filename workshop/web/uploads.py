@@ -99,7 +99,9 @@ def publish(token: str) -> ResponseReturnValue:
     form = PublishForm()
     if not form.validate_on_submit():
         return redirect(url_for("uploads.upload"), 303)
-    published = upload_previews.confirm(current_user, token, form.note.data or "")
+    published = upload_previews.confirm(
+        current_user, token, form.note.data or "", bool(form.allow_mass_retire.data)
+    )
     version = published.version
     flash(
         _l(
