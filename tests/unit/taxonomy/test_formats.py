@@ -373,3 +373,14 @@ def test_a_column_that_does_not_name_a_language_is_refused():
     [finding] = error.value.findings
     assert finding.rule == "bad_language" and "urn:injected" in finding.text("ar")
     assert csv_format.read(b"id,label_ar,label_fr-CA\na,x,y\n").tree["a"].labels["fr-ca"] == "y"
+
+
+def test_a_quote_left_open_in_a_csv_file_is_named_by_its_line():
+    data = 'id,label_ar\na,أ\nb,"ب\nc,ت\nd,ث\n'.encode()
+    with pytest.raises(FormatError) as error:
+        csv_format.read(data)
+    [finding] = error.value.findings
+    assert finding.line == 3 and "quote" in finding.text("en")
+    # a quoted cell that spans lines is still fine, and rows keep the line they begin on
+    tree = csv_format.read('id,label_ar,note_ar\na,أ,"سطر\nثان"\nb,ب,\n'.encode()).tree
+    assert tree["a"].notes["ar"] == "سطر\nثان" and tree["b"].labels["ar"] == "ب"

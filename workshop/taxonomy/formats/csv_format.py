@@ -189,9 +189,19 @@ def read_tables(tables: Sequence[tuple[str, bytes]], mapping: ColumnMapping) -> 
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
+    """(line, cells) pairs. A quote left open would swallow the rest of the file into one
+    cell: it is refused, naming the line where the row began."""
     text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return ((reader.line_num, row) for row in reader)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    began = 1
+    try:
+        for row in reader:
+            yield began, row
+            began = reader.line_num + 1
+    except csv.Error as error:
+        raise FormatError(
+            [problem("bad_file", line=began, format="CSV", reason=f"{error} (a quote left open?)")]
+        ) from None
 
 
 def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping) -> Imported:
