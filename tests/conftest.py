@@ -206,7 +206,7 @@ def sign_in(client: FlaskClient, people: dict[str, User]) -> Callable[[str | Non
         with client.session_transaction() as session:
             session.clear()
             if role is not None:
-                session["_user_id"] = str(people[role].id)
+                session["_user_id"] = people[role].get_id()
                 session["_fresh"] = True
 
     return as_role

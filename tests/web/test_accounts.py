@@ -222,7 +222,7 @@ def test_an_oversized_upload_is_refused_with_a_clear_page(make_app, people):
     app = make_app(MAX_UPLOAD_MB=0.001)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(people["coordinator"].id)
+        session["_user_id"] = people["coordinator"].get_id()
     response = upload(client, b"agency,username,display_name,role\n" + b"x" * 5000)
     assert response.status_code == 413
     assert "الملف كبير جدًا" in response.text

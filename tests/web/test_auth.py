@@ -122,3 +122,30 @@ def test_changing_the_password_checks_the_current_one_and_the_length(client, peo
     from werkzeug.security import check_password_hash
 
     assert check_password_hash(user.password_hash, PASSWORD)
+
+
+def copy_session(source, target) -> None:
+    cookie = source.get_cookie("session")
+    target.set_cookie("session", cookie.value)
+
+
+def test_signing_out_ends_every_session_of_the_account_even_a_copied_one(app, people):
+    mine, copy = app.test_client(), app.test_client()
+    login(mine, "watcher")
+    copy_session(mine, copy)
+    assert copy.get("/").status_code == 200  # the copied cookie works while signed in
+    mine.post("/logout")
+    assert copy.get("/").status_code == 302  # and not after sign-out
+
+
+def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, people):
+    mine, other = app.test_client(), app.test_client()
+    login(mine, "watcher")
+    login(other, "watcher")
+    changed = mine.post(
+        "/profile",
+        data={"current": PASSWORD, "new": "another-secret-9", "confirm": "another-secret-9"},
+    )
+    assert changed.status_code == 303
+    assert mine.get("/").status_code == 200
+    assert other.get("/").status_code == 302

@@ -18,7 +18,7 @@ from tests.conftest import (
 )
 from tests.databases import empty_tables
 from workshop import create_app
-from workshop.models import db
+from workshop.models import User, db
 
 ROLES = ("anonymous", "observer", "representative", "coordinator")
 SIGN_IN = 302  # anonymous users are sent to the sign-in page
@@ -203,8 +203,10 @@ class Hall:
         """A fresh client signed in as the role's user (anonymous: signed out)."""
         client = self.app.test_client()
         if role != "anonymous":
+            with self.app.app_context():  # (a sign-out in an earlier case raised the epoch)
+                session_id = db.session.get(User, self.user_ids[role]).get_id()
             with client.session_transaction() as session:
-                session["_user_id"] = str(self.user_ids[role])
+                session["_user_id"] = session_id
                 session["_fresh"] = True
         return client
 

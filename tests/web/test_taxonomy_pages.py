@@ -170,7 +170,7 @@ def test_an_oversized_upload_gets_a_413_page(make_app, people, published):
     app = make_app(MAX_UPLOAD_MB=0.001)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(people["coordinator"].id)
+        session["_user_id"] = people["coordinator"].get_id()
     response = upload(client, b"id,label_ar\n" + b"a,x\n" * 2000)
     assert response.status_code == 413 and "الملف كبير جدًا" in response.text
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import BilingualName, db, utcnow
@@ -54,12 +54,22 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Raised by sign-out and password changes: every session made before ends with it
+    # (the session holds "id:epoch", see get_id), however the cookie was copied.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What a session stores of the user: the id and the epoch it was made in."""
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        self.session_epoch += 1
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined]

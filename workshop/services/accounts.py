@@ -46,12 +46,17 @@ def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip().lower()
 
 
-def load_user(user_id: str) -> User | None:
-    """The account behind a session (Flask-Login's user loader), or None."""
+def load_user(session_id: str) -> User | None:
+    """The account behind a session (Flask-Login's user loader): "id:epoch" as
+    User.get_id made it, or None once the account's sessions were ended since."""
+    user_id, _sep, epoch = session_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except ValueError:
         return None
+    if user is None or str(user.session_epoch) != epoch:
+        return None
+    return user
 
 
 def authenticate(username: str, password: str) -> User:
@@ -77,6 +82,8 @@ def _authenticate(username: str, password: str) -> User:
 
 @use_case()
 def record_sign_out(user: User) -> None:
+    """Signing out ends every session of the account (a copied cookie too)."""
+    user.end_sessions()
     audit.record(user, "auth.sign_out", user.username)
 
 
@@ -88,6 +95,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_strength(new, field="new")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
+    user.end_sessions()
     audit.record(user, "account.password_changed", user.username)
 
 
@@ -100,6 +108,7 @@ def choose_first_password(user: User, new: str) -> None:
     check_password_strength(new, field="new")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
+    user.end_sessions()
     audit.record(user, "account.password_changed", user.username)
 
 
@@ -211,5 +220,6 @@ def reset_password(actor: Actor, user_id: int) -> Issued:
     password = temporary_password()
     user.password_hash = generate_password_hash(password)
     user.must_change_password = True
+    user.end_sessions()
     audit.record(actor, "account.password_reset", user.username)
     return Issued(user, password)

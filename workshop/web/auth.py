@@ -107,6 +107,7 @@ def profile() -> ResponseReturnValue:
         except ServiceError as error:
             show_error(form, error, "new")
         else:
+            login_user(current_user._get_current_object())  # this session goes on; others end
             flash(_l("Your password is changed."), "success")
             return redirect(url_for("auth.profile"), 303)
     status = 422 if form.errors else 200
