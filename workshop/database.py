@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -38,8 +39,12 @@ def in_models(_object: Any, name: str | None, _kind: str, _reflected: bool, _to:
 
 
 def upgrade_schema() -> None:
-    """Bring the database to the newest migration (inside an app context)."""
+    """Bring the database to the newest migration (inside an app context). A SQLite file
+    is made readable by the server's user only (its -wal and -shm files follow its mode)."""
     upgrade()
+    database = db.engine.url.database
+    if db.engine.dialect.name == "sqlite" and database and database != ":memory:":
+        os.chmod(database, 0o600)
 
 
 def schema_is_current() -> bool:

@@ -46,6 +46,10 @@ def test_the_etag_is_strong_and_if_none_match_gives_304(client, token):
     )
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag
+    weak = client.get(  # RFC 9110: If-None-Match compares weakly
+        "/api/v1/taxonomies/gov/versions/1", headers={**bearer(token), "If-None-Match": "W/" + etag}
+    )
+    assert weak.status_code == 304
     other = client.get(
         "/api/v1/taxonomies/gov/versions/2", headers={**bearer(token), "If-None-Match": etag}
     )

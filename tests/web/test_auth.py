@@ -149,3 +149,15 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, people)
     assert changed.status_code == 303
     assert mine.get("/").status_code == 200
     assert other.get("/").status_code == 302
+
+
+def test_sign_in_gives_a_new_csrf_token_and_next_never_carries_line_breaks(app, people):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = "chosen-by-someone-else"
+    login(client, "watcher")
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") != "chosen-by-someone-else"
+    other = app.test_client()
+    response = login(other, "watcher", query_string={"next": "/agencies\r\nSet-Cookie: x=1"})
+    assert response.status_code == 303 and response.headers["Location"] == "/"

@@ -445,3 +445,19 @@ def test_a_preview_is_not_published_over_a_newer_version(coordinator):
     assert refused.status_code == 422 and "الإصدار 3" in refused.text
     assert db.session.scalar(select(func.max(Version.number))) == 3
     assert browsing.tree(SYSTEM, "gov", 3)[1]["dental-care"].active  # not undone
+
+
+def test_kept_uploads_and_the_database_are_readable_by_their_owner_only(coordinator, app):
+    import stat
+    from pathlib import Path
+
+    upload(coordinator, csv_bytes(third_version()))
+    kept = Path(app.instance_path) / "uploads"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in kept.iterdir()} == {0o600}
+    database = db.engine.url.database
+    if db.engine.dialect.name == "sqlite":
+        from workshop.database import upgrade_schema
+
+        upgrade_schema()
+        assert stat.S_IMODE(Path(database).stat().st_mode) == 0o600

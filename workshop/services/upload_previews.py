@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
 from collections import Counter
@@ -76,9 +77,17 @@ class Preview:
 
 
 def folder() -> Path:
+    """Where uploads wait for their confirmation: readable by the server's user only."""
     path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _keep(path: Path, data: bytes | str) -> None:
+    """Write a kept upload file readable by the server's user only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _sweep(path: Path) -> None:
@@ -126,11 +135,11 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
     token = secrets.token_urlsafe(18)
     kept = folder()
     _sweep(kept)
-    (kept / f"{token}.bin").write_bytes(request.data)
+    _keep(kept / f"{token}.bin", request.data)
     for n, (_name, data) in enumerate(upload.more):
-        (kept / f"{token}.{n}.bin").write_bytes(data)
+        _keep(kept / f"{token}.{n}.bin", data)
     if request.crosswalk is not None:
-        (kept / f"{token}.crosswalk.bin").write_bytes(request.crosswalk)
+        _keep(kept / f"{token}.crosswalk.bin", request.crosswalk)
     meta = {
         "filename": request.filename,
         "fmt": parsed.fmt,
@@ -150,7 +159,7 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         "level_codes": request.level_codes,
         "level_language": request.level_language,
     }
-    (kept / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    _keep(kept / f"{token}.json", json.dumps(meta))
     _keep_findings(token, parsed.warnings)
     return Preview(
         token,
@@ -171,7 +180,7 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
 
 def _keep_findings(token: str, findings: list[Finding]) -> None:
     data = json.dumps(findings_report.to_data(findings), ensure_ascii=False)
-    (folder() / f"{token}.findings.json").write_text(data, encoding="utf-8")
+    _keep(folder() / f"{token}.findings.json", data)
 
 
 def keep_rejected(actor: Actor, problems: list[Finding]) -> str:

@@ -71,6 +71,7 @@ def login() -> ResponseReturnValue:
             show_error(form, error, "password")
         else:
             login_user(user)
+            session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
             if user.must_change_password:  # just typed: not asked again on the next page
                 session["one_time_password_of"] = user.id
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)

@@ -21,9 +21,10 @@ def chosen_encoding(incoming: Request, size: int) -> str | None:
 
 
 def etag_matches(incoming: Request, tag: str) -> bool:
-    """If-None-Match names this version's export in any of its encodings."""
+    """If-None-Match names this version's export in any of its encodings (compared weakly,
+    as RFC 9110 says for GET: W/"tag" matches too)."""
     return any(
-        candidate in incoming.if_none_match
+        incoming.if_none_match.contains_weak(candidate)
         for candidate in (tag, *(f"{tag}.{e}" for e in ENCODINGS))
     )
 
