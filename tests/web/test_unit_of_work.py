@@ -85,3 +85,29 @@ def test_a_read_only_use_case_needs_no_audit_entry(app):
         return count(Agency)
 
     assert read(SYSTEM) == 0
+
+
+def test_a_locked_database_is_a_clear_busy_answer_and_token_reads_go_on(
+    app, client, people, sign_in, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from tests.conftest import PASSWORD
+    from workshop.services import tokens
+    from workshop.services.permissions import SYSTEM
+
+    token = tokens.create(SYSTEM, "directory").secret
+
+    def locked(self):
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(Session, "commit", locked)
+    signed_in = client.post("/login", data={"username": "watcher", "password": PASSWORD})
+    # the sign-in form says so by the field, instead of an error page
+    assert signed_in.status_code == 422 and "الخادم مشغول بنشر إصدار" in signed_in.text
+    read = client.get("/api/v1/taxonomies", headers={"Authorization": f"Bearer {token}"})
+    assert read.status_code == 200  # the last-used note waits for a later read
+    sign_in("coordinator")
+    action = client.post(f"/admin/accounts/{people['observer'].id}/deactivate")
+    assert action.status_code == 503 and "مشغول" in action.text

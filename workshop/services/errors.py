@@ -27,6 +27,11 @@ class NotFound(ServiceError):
     """The object the action names does not exist."""
 
 
+class Busy(ServiceError):
+    """The database stayed locked by another writer for longer than it waits; nothing was
+    written, and the same request may simply be sent again."""
+
+
 class InvalidFile(ServiceError):
     """An uploaded file was rejected; `problems` names each line at fault: the engine's
     findings for a classification file, sentences for an accounts file."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from ..models import ApiToken, db, utcnow
 from . import audit
-from .errors import NotFound, ServiceError
+from .errors import Busy, NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import unit_of_work, use_case
 
@@ -79,7 +80,8 @@ def authenticate(secret: str) -> bool:
     now = utcnow()
     last = token.last_used_at
     if last is None or now - last.replace(tzinfo=now.tzinfo) > TOUCH_EVERY:
-        # Bookkeeping of a read, not a state change: no audit entry.
-        with unit_of_work(audited=False):
+        # Bookkeeping of a read, not a state change: no audit entry; and when a long
+        # publish holds SQLite's write lock, the read goes on (a later one will note it).
+        with suppress(Busy), unit_of_work(audited=False):
             token.last_used_at = now
     return True

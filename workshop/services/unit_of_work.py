@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..models import db
+from .errors import Busy
 from .permissions import Actor, Permission, require
 
 P = ParamSpec("P")
@@ -47,6 +50,15 @@ def unit_of_work(audited: bool = True) -> Iterator[Session]:
             if audited and session.info[WROTE] and not session.info[AUDITED]:
                 raise Unaudited("a use case wrote without an audit entry")
             session.commit()
+    except OperationalError as error:
+        session.rollback()
+        if "locked" not in str(error):
+            raise
+        # SQLite waited its busy timeout for another writer (a long publish): a clear
+        # "try again" rather than an error page.
+        raise Busy(
+            str(_l("The server is busy publishing a version. Try again in a moment."))
+        ) from None
     except BaseException:
         session.rollback()
         raise

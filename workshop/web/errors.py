@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..services.errors import NotFound, PermissionDenied, ServiceError
+from ..services.errors import Busy, NotFound, PermissionDenied, ServiceError
 from .htmx import render
 
 TITLES = {
@@ -21,6 +21,7 @@ TITLES = {
     422: _l("Invalid input"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    503: _l("Busy"),
 }
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -48,7 +49,12 @@ def error_page(code: int, message: str | None = None) -> ResponseReturnValue:
 
 
 # A refused service call: the unit of work has already rolled back what it began.
-STATUS_OF_REFUSAL = ((PermissionDenied, 403), (NotFound, 404), (ServiceError, 422))
+STATUS_OF_REFUSAL = (
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Busy, 503),
+    (ServiceError, 422),
+)
 
 
 def refusal_status(error: ServiceError) -> int:
