@@ -53,6 +53,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The file is not UTF-8 text (invalid byte at position {offset}).",
         "الملف ليس نصًا بترميز UTF-8 (بايت غير صالح في الموضع {offset}).",
     ),
+    "id_too_long": (
+        "The id {concept} is longer than {limit} characters.",
+        "المعرّف {concept} أطول من {limit} حرفًا.",
+    ),
+    "nul_character": (
+        "{concept} holds a NUL character (\\0), which no database keeps.",
+        "يحتوي {concept} على المحرف NUL (\\0) الذي لا تحفظه أي قاعدة بيانات.",
+    ),
     "bad_language": (
         "The column {column} does not name a language (label_ar, label_en, label_fr-CA ...).",
         "العمود {column} لا يسمّي لغة (label_ar و label_en و label_fr-CA ...).",

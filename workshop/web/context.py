@@ -52,6 +52,8 @@ FINDING_KINDS = {
     "invalid_encoding": _l("Not UTF-8 text"),
     "wrong_header": _l("Missing columns"),
     "bad_language": _l("Columns that do not name a language"),
+    "id_too_long": _l("Ids that are too long"),
+    "nul_character": _l("NUL characters"),
     "bad_value": _l("Values that are not valid"),
     "bad_file": _l("Unreadable file"),
     "bad_ids": _l("Ids that cannot be taken as asked"),

@@ -384,3 +384,14 @@ def test_a_quote_left_open_in_a_csv_file_is_named_by_its_line():
     # a quoted cell that spans lines is still fine, and rows keep the line they begin on
     tree = csv_format.read('id,label_ar,note_ar\na,أ,"سطر\nثان"\nb,ب,\n'.encode()).tree
     assert tree["a"].notes["ar"] == "سطر\nثان" and tree["b"].labels["ar"] == "ب"
+
+
+def test_what_no_database_can_store_is_refused_at_preview_with_its_line():
+    data = ("id,label_ar\n" + "x" * 250 + ",أ\nb,ب\x00ج\nc,ت\n").encode()
+    with pytest.raises(FormatError) as error:
+        csv_format.read(data)
+    assert [(f.rule, f.line) for f in error.value.findings] == [
+        ("id_too_long", 2),
+        ("nul_character", 3),
+    ]
+    assert all(f.text("ar") and f.text("en") for f in error.value.findings)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..build import build
+from ..details import record
 from ..findings import Finding, Severity, TreeError
 from ..model import Concept, Tree
 from ..validate import DEFAULT_POLICY, Policy, blocking, validate
@@ -52,6 +53,7 @@ def finish(
     """Build and check an imported tree: structural faults and concepts without any label
     reject the file; label flaws of a published file are kept as warnings to fix later.
     `errors` found while reading (bad values) are reported with every structural fault."""
+    errors = [*(errors or []), *_storable(concepts, lines or {})]
     try:
         tree = build(concepts, lines)
     except TreeError as error:
@@ -72,6 +74,24 @@ def finish(
     if errors:
         raise FormatError(errors)
     return Imported(tree, metadata or {}, [*(notes or []), *findings])
+
+
+MAX_ID = 200  # the width of the id columns in the database
+
+
+def _storable(concepts: list[Concept], lines: dict[str, int]) -> list[Finding]:
+    """What every database must be able to store, found at preview time rather than when
+    PostgreSQL refuses it at publish: ids that fit, and no NUL character in any text."""
+    found = []
+    for concept in concepts:
+        line = lines.get(concept.id)
+        if len(concept.id) > MAX_ID:
+            found.append(problem("id_too_long", concept.id[:40] + "…", line, limit=MAX_ID))
+        texts = [concept.id, *concept.labels.values(), *concept.notes.values()]
+        texts += [str(v) for v in record(concept.details).values()]
+        if any("\x00" in text for text in texts):
+            found.append(problem("nul_character", concept.id.replace("\x00", "?"), line))
+    return found
 
 
 # The public face of the formats, for the shell: the submodules import the helpers above,
