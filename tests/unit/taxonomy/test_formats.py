@@ -395,3 +395,11 @@ def test_what_no_database_can_store_is_refused_at_preview_with_its_line():
         ("nul_character", 3),
     ]
     assert all(f.text("ar") and f.text("en") for f in error.value.findings)
+
+
+def test_a_csv_field_over_the_limit_is_named_by_its_line():
+    with pytest.raises(FormatError) as error:
+        csv_format.read(("id,label_ar\na,أ\nb," + "x" * 140_000 + "\n").encode())
+    [finding] = error.value.findings
+    assert finding.line == 3 and "field limit" in finding.text("en")
+    assert "quote" not in finding.text("en")

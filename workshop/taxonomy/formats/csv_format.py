@@ -199,9 +199,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
             yield began, row
             began = reader.line_num + 1
     except csv.Error as error:
-        raise FormatError(
-            [problem("bad_file", line=began, format="CSV", reason=f"{error} (a quote left open?)")]
-        ) from None
+        reason = str(error)
+        if "end of data" in reason:
+            reason += " (a quote left open?)"
+        raise FormatError([problem("bad_file", line=began, format="CSV", reason=reason)]) from None
 
 
 def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping) -> Imported:
