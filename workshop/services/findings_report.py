@@ -22,10 +22,6 @@ class Group:
     count: int
     examples: list[Finding]
 
-    def summary(self, language: str) -> str:
-        """The first example's text stands for the kind (the messages name their kind)."""
-        return self.examples[0].text(language)
-
 
 def grouped(findings: Iterable[Finding | str]) -> list[Group]:
     """Errors first, then the most frequent kinds; examples in the order found."""
