@@ -171,3 +171,16 @@ def from_record(data: Mapping[str, Any]) -> Details:
         return NO_DETAILS
     made = Details(**present)
     return made if made else NO_DETAILS
+
+
+def detail_text(value: object) -> str:
+    """A detail field's value on one line, for messages and pages ("-" when empty)."""
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {detail_text(inner)}" for key, inner in value.items())
+    return str(value)

@@ -3,7 +3,7 @@ with what the change saw, and the edit. `apply` and `merge` run them over change
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from enum import StrEnum
 from types import MappingProxyType
@@ -20,6 +20,7 @@ from .changes import (
     Relabel,
     Retire,
 )
+from .details import detail_text
 from .draft import Draft
 from .findings import Conflict, Severity
 from .model import Concept, Status
@@ -163,27 +164,14 @@ def _annotate(draft: Draft, change: Annotate) -> tuple[Result, Iterable[str]]:
                 "changed_since_base",
                 change.id,
                 field=name,
-                current=_shown(now),
-                seen=_shown(seen.values[name]),
+                current=detail_text(now),
+                seen=detail_text(seen.values[name]),
             )
         updated[name] = value
     if not updated:
         return Result.NOOP, ()
     draft.put(replace(current, details=replace(current.details, **updated)))
     return Result.APPLIED, ()
-
-
-def _shown(value: object) -> str:
-    """A detail field's value in a conflict message."""
-    if not value:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
-    return str(value)
 
 
 def _reinstate(draft: Draft, change: Reinstate) -> tuple[Result, Iterable[str]]:

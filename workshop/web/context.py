@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from markupsafe import Markup
 
 from ..services.browsing import kind_of
 from ..services.permissions import Permission, Role, allowed
-from ..taxonomy import language_name
+from ..taxonomy import details, language_name
 
 ROLE_NAMES = {
     Role.COORDINATOR: _l("Coordinator"),
@@ -126,19 +125,6 @@ DETAIL_FIELDS = {
 }
 
 
-def detail_text(value: object) -> str:
-    """A concept detail (codes, synonyms per language, links per kind...) in one line."""
-    if not value:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{key}: {detail_text(inner)}" for key, inner in value.items())
-    return str(value)
-
-
 def local_time(moment: datetime | None, style: str = "medium") -> Markup:
     """A stored (UTC) time in the workshop's zone, with the zone shown, in a <time>."""
     if moment is None:
@@ -164,7 +150,7 @@ def init_app(app: Flask) -> None:
             "note_kind": lambda kind: NOTE_KINDS.get(kind, kind),
             "match_kind": lambda kind: MATCH_KINDS.get(kind, kind),
             "field_name": lambda field: DETAIL_FIELDS.get(field, field),
-            "detail_text": detail_text,
+            "detail_text": details.detail_text,
             "local_time": local_time,
             "kind_of": kind_of,
             "change_name": lambda kind: CHANGE_KINDS.get(kind, kind),
