@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from ..models import Taxonomy, Version, VersionProposal, db
 from ..storage import revisions
@@ -146,26 +146,17 @@ def _store(
 ) -> Version:
     """Write the version and its rows in the current unit of work."""
     number = latest.number + 1 if latest is not None else 1
+    # The unit of work rolls back everything this one wrote on any error (and turns a
+    # SQLite lock held by another writer into Busy).
     try:
         return _write(actor, taxonomy, latest, number, before, after, ops, provenance, progress)
-    except IntegrityError:  # the unit of work rolls back everything this one wrote
+    except IntegrityError:
         raise ServiceError(
             str(
                 _l(
                     "Someone else published version %(number)d a moment ago; nothing was "
                     "published. Look at that version, then try again.",
                     number=number,
-                )
-            )
-        ) from None
-    except OperationalError as error:
-        if "locked" not in str(error):
-            raise
-        raise ServiceError(
-            str(
-                _l(
-                    "Another version is being published; nothing was published. Try again "
-                    "in a moment."
                 )
             )
         ) from None

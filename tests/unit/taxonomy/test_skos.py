@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from tests.web.test_lossless_imports import RICH
 from workshop.taxonomy.formats import FormatError, skos_format
@@ -115,3 +115,16 @@ def test_rdf_xml_that_is_broken_names_its_syntax_and_rdflib_stays_quiet(capsys, 
         skos_format.read(b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="nope"><oops')
     assert "RDF/XML" in raised.value.findings[0].text()
     assert capsys.readouterr().err == "" and not caplog.records
+
+
+def test_the_compact_store_answers_every_pattern_rdflib_can_ask():
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    from workshop.taxonomy.formats.rdf_parse import parse
+
+    graph = parse(turtle('ex:a a skos:Concept ; skos:prefLabel "أ"@ar . ex:b skos:broader ex:a .'))
+    a = URIRef("https://example.org/vocab/a")
+    assert set(graph.subjects(None, a)) == {URIRef("https://example.org/vocab/b")}
+    assert set(graph.objects(a, SKOS.prefLabel)) == {Literal("أ", lang="ar")}
+    assert len(list(graph.triples((None, None, None)))) == 3 == len(graph)

@@ -78,11 +78,16 @@ class CompactStore(Store):
                     if value is None or o == value:
                         yield (subject, p, o), none
             return
-        if predicate is None:
-            raise NotImplementedError("a SKOS reader asks by subject or by predicate")
-        for s, o in self.by_predicate.get(predicate, []):
-            if value is None or o == value:
-                yield (s, predicate, o), none
+        # Asked by predicate (what the reader does), or by nothing but the value: a scan.
+        pairs = (
+            [(predicate, self.by_predicate.get(predicate, []))]
+            if predicate is not None
+            else list(self.by_predicate.items())
+        )
+        for p, members in pairs:
+            for s, o in members:
+                if value is None or o == value:
+                    yield (s, p, o), none
 
     def __len__(self, context: Any = None) -> int:
         return self.count
