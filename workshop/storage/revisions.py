@@ -137,9 +137,17 @@ def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:
     return result
 
 
-def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str]:
-    """What identifies a published version's content across databases and processes."""
-    return (str(db.engine.url), taxonomy.id, version.number, version.content_hash)
+def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, str, str]:
+    """What identifies a published version's content across databases and processes. The
+    time it was published is part of it: exports carry it, and a database made again under
+    the same address may hold the same content published at another time."""
+    return (
+        str(db.engine.url),
+        taxonomy.id,
+        version.number,
+        version.content_hash,
+        version.published_at_iso,
+    )
 
 
 def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:
