@@ -39,6 +39,13 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     MAX_UPLOAD_MB = 20
+    # What one import may hold (taxonomy/formats/limits.py): far above any real
+    # classification, low enough that a hostile file is refused in seconds.
+    IMPORT_MAX_CONCEPTS = 300_000
+    IMPORT_MAX_COLUMNS = 500
+    IMPORT_MAX_CELL_CHARS = 131_072
+    IMPORT_MAX_CELLS = 10_000_000
+    IMPORT_MAX_UNZIPPED_MB = 300
     PUBLIC_VERSIONS = False  # True: the read API answers without a token
     WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives as long as the session
     # Pages and API answers are compressed when the client accepts it (Flask-Compress);

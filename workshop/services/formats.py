@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..caching import CompressedCopies
 from ..taxonomy import Tree
 from ..taxonomy import formats as engine
-from ..taxonomy.formats import FORMATS, ColumnMapping, Imported
+from ..taxonomy.formats import FORMATS, ColumnMapping, Imported, Limits
 from .errors import ServiceError
 
 __all__ = ["FORMATS", "Export", "detect", "read", "read_linked", "write"]
@@ -105,14 +106,26 @@ def read(
     data: bytes, fmt: str, mapping: ColumnMapping | None = None, ids: str = "auto"
 ) -> Imported:
     """Parse with the engine; raises the engine's FormatError (findings per line/concept)."""
-    return engine.read(data, fmt, mapping, ids)
+    return engine.read(data, fmt, mapping, ids, import_limits())
 
 
 def read_linked(
     files: list[tuple[str, bytes]], fmt: str, mapping: ColumnMapping | None = None
 ) -> Imported:
     """Linked tables (several CSV files, or one XLSX file with a sheet per level)."""
-    return engine.read_linked(files, fmt, mapping)
+    return engine.read_linked(files, fmt, mapping, import_limits())
+
+
+def import_limits() -> Limits:
+    """The configured limits on what one import may hold (WORKSHOP_IMPORT_MAX_*)."""
+    config = current_app.config
+    return Limits(
+        concepts=int(config["IMPORT_MAX_CONCEPTS"]),
+        columns=int(config["IMPORT_MAX_COLUMNS"]),
+        cell_chars=int(config["IMPORT_MAX_CELL_CHARS"]),
+        cells=int(config["IMPORT_MAX_CELLS"]),
+        unzipped_mb=int(config["IMPORT_MAX_UNZIPPED_MB"]),
+    )
 
 
 def write(tree: Tree, fmt: str, taxonomy: dict[str, Any], version: dict[str, Any]) -> Export:

@@ -77,6 +77,41 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "The file cannot be read as {format}: {reason}",
         "تعذّرت قراءة الملف بصيغة {format}: {reason}",
     ),
+    # limits (formats/limits.py)
+    "too_deep": (
+        "The JSON file nests concepts more than about 500 levels deep, deeper than it can "
+        "be read; import the tree as CSV, which has no depth limit.",
+        "يتداخل ملف JSON لأكثر من نحو 500 مستوى من المفاهيم، وهو أعمق مما يمكن قراءته؛ "
+        "استورد الشجرة بصيغة CSV التي لا حدّ لعمقها.",
+    ),
+    "too_many_rows": (
+        "The file has more than {limit} rows; the limit is WORKSHOP_IMPORT_MAX_CONCEPTS.",
+        "في الملف أكثر من {limit} صف؛ الحد هو WORKSHOP_IMPORT_MAX_CONCEPTS.",
+    ),
+    "too_many_concepts": (
+        "The file has more than {limit} concepts; the limit is WORKSHOP_IMPORT_MAX_CONCEPTS.",
+        "في الملف أكثر من {limit} مفهوم؛ الحد هو WORKSHOP_IMPORT_MAX_CONCEPTS.",
+    ),
+    "too_many_columns": (
+        "The header has {count} columns, more than {limit}; the limit is "
+        "WORKSHOP_IMPORT_MAX_COLUMNS.",
+        "في سطر العناوين {count} عمودًا، أكثر من {limit}؛ الحد هو WORKSHOP_IMPORT_MAX_COLUMNS.",
+    ),
+    "cell_too_long": (
+        "The cell in column {column} is longer than {limit} characters; the limit is "
+        "WORKSHOP_IMPORT_MAX_CELL_CHARS.",
+        "الخلية في العمود {column} أطول من {limit} حرف؛ الحد هو WORKSHOP_IMPORT_MAX_CELL_CHARS.",
+    ),
+    "too_many_cells": (
+        "The file has more than {limit} filled cells; the limit is WORKSHOP_IMPORT_MAX_CELLS.",
+        "في الملف أكثر من {limit} خلية مملوءة؛ الحد هو WORKSHOP_IMPORT_MAX_CELLS.",
+    ),
+    "too_large_unzipped": (
+        "The workbook unpacks to {size} MB, more than {limit} MB; the limit is "
+        "WORKSHOP_IMPORT_MAX_UNZIPPED_MB.",
+        "يتوسّع المصنف عند فكّه إلى {size} ميغابايت، أكثر من {limit}؛ الحد هو "
+        "WORKSHOP_IMPORT_MAX_UNZIPPED_MB.",
+    ),
     "several_parents": (
         "{concept} has several broader concepts; it was placed under {parent} and the others "
         "({others}) were kept as related.",

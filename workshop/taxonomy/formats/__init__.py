@@ -98,36 +98,50 @@ def _storable(concepts: list[Concept], lines: dict[str, int]) -> list[Finding]:
 # so they are loaded once those exist.
 from . import csv_format, json_format, skos_format, xlsx_format  # noqa: E402
 from .csv_format import ColumnMapping  # noqa: E402
+from .limits import DEFAULT_LIMITS, Limits, over_limit  # noqa: E402
 from .skos_read import ID_CHOICES  # noqa: E402
 
 FORMATS = ("json", "csv", "xlsx", "skos")
 
 
 def read(
-    data: bytes, fmt: str, mapping: ColumnMapping | None = None, ids: str = "auto"
+    data: bytes,
+    fmt: str,
+    mapping: ColumnMapping | None = None,
+    ids: str = "auto",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported:
     """Parse a file of a known format; raises FormatError (findings per line/concept).
-    `ids` chooses how SKOS concepts get their ids (skos_read.ID_CHOICES)."""
-    if fmt == "json":
-        return json_format.read(data)
+    `ids` chooses how SKOS concepts get their ids (skos_read.ID_CHOICES). Tables are
+    refused at the row that crosses a limit; JSON and SKOS files, whose size the upload
+    limit bounds, once they are read."""
     if fmt == "csv":
-        return csv_format.read(data, mapping)
+        return csv_format.read(data, mapping, limits)
     if fmt == "xlsx":
-        return xlsx_format.read(data, mapping)
-    if fmt == "skos":
-        return skos_format.read(data, ids)
-    raise ValueError(f"unknown format {fmt!r}")
+        return xlsx_format.read(data, mapping, limits=limits)
+    if fmt == "json":
+        imported = json_format.read(data)
+    elif fmt == "skos":
+        imported = skos_format.read(data, ids)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    if len(imported.tree) > limits.concepts:
+        raise FormatError([over_limit("too_many_concepts", limits.concepts)])
+    return imported
 
 
 def read_linked(
-    files: list[tuple[str, bytes]], fmt: str, mapping: ColumnMapping | None = None
+    files: list[tuple[str, bytes]],
+    fmt: str,
+    mapping: ColumnMapping | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported:
     """Linked tables, the top level first: several CSV files, or one XLSX file with a sheet
     per level."""
     if fmt == "csv":
-        return csv_format.read_tables(files, mapping or ColumnMapping())
+        return csv_format.read_tables(files, mapping or ColumnMapping(), limits)
     if fmt == "xlsx" and len(files) == 1:
-        return xlsx_format.read(files[0][1], mapping, linked=True)
+        return xlsx_format.read(files[0][1], mapping, linked=True, limits=limits)
     raise FormatError(
         [problem("bad_file", format=fmt, reason="linked tables are CSV files or one XLSX file")]
     )
@@ -156,11 +170,13 @@ def export_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "FORMATS",
     "ID_CHOICES",
     "ColumnMapping",
     "FormatError",
     "Imported",
+    "Limits",
     "concept_record",
     "export_schema",
     "read",

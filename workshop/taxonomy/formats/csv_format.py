@@ -22,6 +22,7 @@ from ..ids import generate_id
 from ..model import Concept, Status, Tree, make_concept
 from ..text import LANGUAGE_TAG, label_key
 from . import FormatError, Imported, decode, finish, problem, tables
+from .limits import DEFAULT_LIMITS, Limits, over_limit
 
 BASE_COLUMNS = (
     "id",
@@ -178,20 +179,28 @@ def write(tree: Tree) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def read(data: bytes, mapping: ColumnMapping | None = None) -> Imported:
+def read(
+    data: bytes, mapping: ColumnMapping | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Imported:
     """A tree from CSV bytes, or FormatError naming each line at fault."""
-    return read_rows(_csv_rows(data), mapping or ColumnMapping())
+    return read_rows(_csv_rows(data, limits), mapping or ColumnMapping(), limits)
 
 
-def read_tables(tables: Sequence[tuple[str, bytes]], mapping: ColumnMapping) -> Imported:
+def read_tables(
+    tables: Sequence[tuple[str, bytes]], mapping: ColumnMapping, limits: Limits = DEFAULT_LIMITS
+) -> Imported:
     """Linked tables, the top level first: (name, CSV bytes) pairs (tables.linked)."""
-    return read_linked([(name, _csv_rows(data)) for name, data in tables], mapping)
+    return read_linked([(name, _csv_rows(data, limits)) for name, data in tables], mapping, limits)
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
+def _csv_rows(data: bytes, limits: Limits) -> Iterator[tuple[int, Sequence[str]]]:
     """(line, cells) pairs. A quote left open would swallow the rest of the file into one
     cell: it is refused, naming the line where the row began."""
     text = decode(data)
+    # The csv module's own limit is global to the process: it is only ever raised, to the
+    # configured one, which _named_rows checks for every format.
+    if csv.field_size_limit() < limits.cell_chars:
+        csv.field_size_limit(limits.cell_chars)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     began = 1
     try:
@@ -205,9 +214,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
         raise FormatError([problem("bad_file", line=began, format="CSV", reason=reason)]) from None
 
 
-def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping) -> Imported:
+def read_rows(
+    rows: Iterable[tuple[int, Sequence[str]]],
+    mapping: ColumnMapping,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Imported:
     """Shared by CSV and XLSX: (line number, cells) pairs, the first being the header."""
-    parsed = _named_rows(rows, mapping)
+    parsed = _named_rows(rows, mapping, _Tally(limits))
     ids_given = bool(mapping.level_codes) or any(row.get("id") for _line, row in parsed)
     if mapping.levels:
         parsed = tables.from_levels(
@@ -217,10 +230,13 @@ def read_rows(rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping)
 
 
 def read_linked(
-    named: Sequence[tuple[str, Iterable[tuple[int, Sequence[str]]]]], mapping: ColumnMapping
+    named: Sequence[tuple[str, Iterable[tuple[int, Sequence[str]]]]],
+    mapping: ColumnMapping,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Imported:
     """Several tables, each read like one file, linked by their parent columns."""
-    parsed = [(name, _named_rows(rows, mapping)) for name, rows in named]
+    tally = _Tally(limits)
+    parsed = [(name, _named_rows(rows, mapping, tally)) for name, rows in named]
     ids_given = all(any(row.get("id") for _line, row in rows) for _name, rows in parsed)
     rows, notes = tables.linked(parsed)
     return _imported(rows, mapping, ids_given, notes)
@@ -238,8 +254,41 @@ def _imported(
     )
 
 
+class _Tally:
+    """Rows and cells read so far, in every table of an import: a file over a limit is
+    refused at the row that crosses it, before the rest is read."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+
+    def header(self, names: Sequence[str]) -> None:
+        if len(names) > self.limits.columns:
+            raise FormatError(
+                [over_limit("too_many_columns", self.limits.columns, line=1, count=len(names))]
+            )
+
+    def row(self, line: int, names: Sequence[str], cells: Sequence[object]) -> None:
+        limits = self.limits
+        self.rows += 1
+        if self.rows > limits.concepts:
+            raise FormatError([over_limit("too_many_rows", limits.concepts, line=line)])
+        for number, cell in enumerate(cells):
+            if cell is None or cell == "":
+                continue
+            self.cells += 1
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                column = names[number] if number < len(names) else str(number + 1)
+                raise FormatError(
+                    [over_limit("cell_too_long", limits.cell_chars, line=line, column=column)]
+                )
+        if self.cells > limits.cells:
+            raise FormatError([over_limit("too_many_cells", limits.cells, line=line)])
+
+
 def _named_rows(
-    rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping
+    rows: Iterable[tuple[int, Sequence[str]]], mapping: ColumnMapping, tally: _Tally
 ) -> list[tables.Row]:
     """The rows after the header, cells by our column names (the mapping's, or the file's
     own)."""
@@ -248,7 +297,10 @@ def _named_rows(
         _line, header = next(iterator)
     except StopIteration:
         raise FormatError([problem("empty_file")]) from None
-    names = [h.strip() for h in header]
+    names = [str(h).strip() for h in header]
+    while names and not names[-1]:
+        names.pop()  # a spreadsheet's header may end in empty cells
+    tally.header(names)
     if mapping.levels:
         missing = [c for c in (*mapping.levels, *mapping.level_codes) if c not in names]
         if missing:
@@ -271,6 +323,7 @@ def _named_rows(
     for line, cells in iterator:
         if not any(str(c).strip() for c in cells):
             continue
+        tally.row(line, names, cells)
         row = {
             ours_by_theirs.get(name, name): (
                 restored(str(cells[i])).strip() if i < len(cells) else ""

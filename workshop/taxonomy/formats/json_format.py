@@ -151,21 +151,22 @@ def dumps(document: Mapping[str, Any], indent: bool = False) -> bytes:
 
 def read(data: bytes) -> Imported:
     """A tree from an export file, or FormatError naming each problem."""
-    from jsonschema import Draft202012Validator
-
     text = decode(data)
     try:
         document = orjson.loads(text)
     except orjson.JSONDecodeError as error:
+        if "depth limit" in error.msg:
+            # orjson reads 1,024 levels of JSON: about 500 levels of concepts.
+            raise FormatError([problem("too_deep", line=error.lineno)]) from None
         raise FormatError(
             [problem("bad_file", line=error.lineno, format="JSON", reason=error.msg)]
         ) from None
     errors = sorted(
-        Draft202012Validator(schema()).iter_errors(document),
-        key=lambda e: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.absolute_path],
+        _schema_errors(document),
+        key=lambda e: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in e[0]],
     )
     if errors:
-        raise FormatError([schema_problem(e) for e in errors])
+        raise FormatError([schema_problem(error, path) for path, error in errors])
     concepts: list[Concept] = []
     stack: list[tuple[str | None, int, Mapping[str, Any]]] = [
         (None, i, node) for i, node in reversed(list(enumerate(document["concepts"])))
@@ -180,10 +181,39 @@ def read(data: bytes) -> Imported:
     return finish(concepts, metadata=metadata)
 
 
-def schema_problem(error: Any) -> Finding:
+def _schema_errors(document: Any) -> list[tuple[list[str | int], Any]]:
+    """Every way the document breaks the schema, with its path. Each concept is checked
+    on its own, without its children: the validator recurses, and a tree nested as deep
+    as orjson reads (127 levels) would exhaust Python's stack."""
+    from jsonschema import Draft202012Validator
+
+    whole = schema()
+    errors: list[tuple[list[str | int], Any]] = []
+    concepts = document.get("concepts") if isinstance(document, dict) else None
+    if not isinstance(concepts, list):
+        validator = Draft202012Validator(whole)
+        return [(list(e.absolute_path), e) for e in validator.iter_errors(document)]
+    top = Draft202012Validator(whole)
+    errors += [(list(e.absolute_path), e) for e in top.iter_errors({**document, "concepts": []})]
+    one = Draft202012Validator({"$defs": whole["$defs"], "$ref": "#/$defs/concept"})
+    stack: list[tuple[list[str | int], Any]] = [
+        (["concepts", i], node) for i, node in enumerate(concepts)
+    ]
+    while stack:
+        path, node = stack.pop()
+        children = node.get("children") if isinstance(node, dict) else None
+        if isinstance(children, list):
+            node = {**node, "children": []}
+            stack.extend(([*path, "children", i], child) for i, child in enumerate(children))
+        errors += [([*path, *e.absolute_path], e) for e in one.iter_errors(node)]
+    return errors
+
+
+def schema_problem(error: Any, path: list[str | int] | None = None) -> Finding:
     """A finding for one way a document breaks the schema: where, and what the rule wants
     (the rule's kind is kept, so that the message can be given in Arabic too)."""
-    where = "/" + "/".join(str(p) for p in error.absolute_path)
+    steps = error.absolute_path if path is None else path
+    where = "/" + "/".join(str(p) for p in steps)
     rule = error.validator
     if rule == "required":
         wanted = ", ".join(f for f in error.validator_value if f not in error.instance)
