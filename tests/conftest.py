@@ -116,6 +116,9 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
         return app
 
     yield build
+    from workshop.services import import_jobs
+
+    import_jobs.wait_until_idle()  # a background import must not outlive its test's tables
     for app in apps:
         with app.app_context():
             db.session.remove()

@@ -264,11 +264,14 @@ def test_a_file_that_retires_most_concepts_needs_a_confirmation(app, client, sig
 
     sign_in("coordinator")
     data = {"file": (io.BytesIO(csv_format.write(truncated)), "cut.csv"), "slug": "many"}
-    preview = client.post("/taxonomies/import/", data=data, content_type="multipart/form-data")
+    preview = client.post(
+        "/taxonomies/import/", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
     assert "نشر هذا الملف يوقف 30 من أصل 60" in preview.text
     assert 'name="allow_mass_retire"' in preview.text
     token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
-    assert client.post(f"/taxonomies/import/{token}", data={"note": ""}).status_code == 422
+    refused = client.post(f"/taxonomies/import/{token}", data={"note": ""}, follow_redirects=True)
+    assert refused.status_code == 422 and "30" in refused.text.split('role="alert"')[1][:300]
     done = client.post(f"/taxonomies/import/{token}", data={"note": "", "allow_mass_retire": "y"})
     assert done.status_code == 303
     assert browsing.tree(SYSTEM, "many", "latest")[1].active_count() == 30

@@ -123,6 +123,13 @@ MATRIX = [
     ("GET", "/taxonomies/import/", "/taxonomies/import/", None, (SIGN_IN, 403, 403, 200)),
     ("POST", "/taxonomies/import/", "/taxonomies/import/", {}, (SIGN_IN, 403, 403, 422)),
     (
+        "GET",
+        "/taxonomies/import/<token>",
+        "/taxonomies/import/expired-token",
+        None,
+        (SIGN_IN, 403, 403, 404),
+    ),
+    (
         "POST",
         "/taxonomies/import/<token>",
         "/taxonomies/import/expired-token",

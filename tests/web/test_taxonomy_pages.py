@@ -113,7 +113,9 @@ def test_unknown_things_are_friendly_404_pages(coordinator, path):
 
 def upload(client, content, name="v3.csv", **fields):
     data = {"file": (io.BytesIO(content), name), "slug": "gov", "fmt": "auto", **fields}
-    return client.post("/taxonomies/import/", data=data, content_type="multipart/form-data")
+    return client.post(
+        "/taxonomies/import/", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
 
 
 def third_version():
@@ -441,7 +443,9 @@ def test_a_preview_is_not_published_over_a_newer_version(coordinator):
     token = re.search(r'action="/taxonomies/import/([^"]+)"', preview.text).group(1)
     # meanwhile another coordinator publishes version 3
     publish_version(SYSTEM, "gov", csv_bytes(EDITION), "edition.csv")
-    refused = coordinator.post(f"/taxonomies/import/{token}", data={"note": ""})
+    refused = coordinator.post(
+        f"/taxonomies/import/{token}", data={"note": ""}, follow_redirects=True
+    )
     assert refused.status_code == 422 and "الإصدار 3" in refused.text
     assert db.session.scalar(select(func.max(Version.number))) == 3
     assert browsing.tree(SYSTEM, "gov", 3)[1]["dental-care"].active  # not undone

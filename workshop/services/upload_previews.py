@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..models import Taxonomy
 from ..storage import revisions
-from ..taxonomy import Change, DiffError, Finding, Tree, diff, empty_tree
-from . import findings_report, taxonomies, uploads, versions
+from ..taxonomy import DiffError, Finding, diff, empty_tree
+from ..taxonomy.formats import ColumnMapping
+from . import findings_report, taxonomies, uploads
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import use_case
+from .upload_summary import Summary
 
 KEEP_UPLOADS_SECONDS = 24 * 3600
-SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -48,39 +46,16 @@ class UploadRequest:
     crosswalk: bytes | None = None
 
 
-@dataclass
-class Preview:
-    """What publishing the upload would do; nothing is written until it is confirmed."""
-
-    token: str
-    filename: str
-    fmt: str
-    slug: str
-    name_ar: str
-    name_en: str
-    existing: Taxonomy | None
-    tree: Tree
-    warnings: list[Finding]
-    changes: list[Change] = field(default_factory=list)
-    pairs: list[uploads.Pair] = field(default_factory=list)
-    active_before: int = 0  # concepts of the latest version
-    retiring: int = 0  # of those, how many publishing retires
-
-    @property
-    def mass_retire(self) -> bool:
-        """Publishing retires so much that it must be confirmed (versions.mass_retire)."""
-        return versions.mass_retire(self.active_before, self.retiring)
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(c.op for c in self.changes)
-
-
 def folder() -> Path:
     """Where uploads wait for their confirmation: readable by the server's user only."""
     path = Path(current_app.instance_path) / "uploads"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def keep(name: str, data: bytes | str) -> None:
+    """Keep a file of an upload's (its name starts with the upload's token)."""
+    _keep(folder() / name, data)
 
 
 def _keep(path: Path, data: bytes | str) -> None:
@@ -97,27 +72,41 @@ def _sweep(path: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def preview(actor: Actor, request: UploadRequest) -> Preview:
-    """Parse and check the upload against the latest version; keep it for the confirmation."""
+def check(actor: Actor, request: UploadRequest) -> str:
+    """What is refused at once, before the file is read: the permission, the taxonomy's
+    address, its names when it is new, and the column mapping. Returns the slug."""
     require(actor, Permission.PUBLISH_TAXONOMY)
     slug = taxonomies.check_slug(request.slug)
-    mapping = uploads.column_mapping(
+    _mapping(request)
+    if taxonomies.find_taxonomy(slug) is None and (
+        not request.name_ar.strip() or not request.name_en.strip()
+    ):
+        raise ServiceError(
+            str(_l("A new taxonomy needs its name in Arabic and in English.")), field="name_ar"
+        )
+    return slug
+
+
+def _mapping(request: UploadRequest) -> ColumnMapping | None:
+    return uploads.column_mapping(
         request.mapping,
         request.dotted_codes,
         request.levels,
         request.level_codes,
         request.level_language,
     )
+
+
+def preview(actor: Actor, request: UploadRequest, token: str) -> Summary:
+    """Parse and check the upload against the latest version; keep it, and what the page
+    before publishing shows of it, under `token` for the confirmation."""
+    slug = check(actor, request)
     existing = taxonomies.find_taxonomy(slug)
-    if existing is None and (not request.name_ar.strip() or not request.name_en.strip()):
-        raise ServiceError(
-            str(_l("A new taxonomy needs its name in Arabic and in English.")), field="name_ar"
-        )
     upload = uploads.Upload(
         request.data,
         request.filename,
         request.fmt,
-        mapping,
+        _mapping(request),
         request.match_labels,
         request.ids,
         tuple((uploads.table_name(name), data) for name, data in request.more),
@@ -132,7 +121,6 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         changes = diff(before, tree)
     except DiffError as error:
         raise ServiceError(str(error)) from None
-    token = secrets.token_urlsafe(18)
     kept = folder()
     _sweep(kept)
     _keep(kept / f"{token}.bin", request.data)
@@ -160,47 +148,51 @@ def preview(actor: Actor, request: UploadRequest) -> Preview:
         "level_language": request.level_language,
     }
     _keep(kept / f"{token}.json", json.dumps(meta))
-    _keep_findings(token, parsed.warnings)
-    return Preview(
-        token,
-        request.filename,
-        parsed.fmt,
-        slug,
-        request.name_ar,
-        request.name_en,
-        existing,
-        parsed.tree,
-        parsed.warnings,
-        changes,
-        pairs,
-        before.active_count(),
-        versions.retirements(before, changes),
-    )
+    keep_findings(token, parsed.warnings)
+    source = existing if existing is not None else request
+    head = {
+        "token": token,
+        "filename": request.filename,
+        "fmt": parsed.fmt,
+        "slug": slug,
+        "new": existing is None,
+        "names": {"ar": source.name_ar, "en": source.name_en},
+    }
+    summary = Summary.of(head, parsed.tree, changes, pairs, before, parsed.warnings)
+    _keep(kept / f"{token}.summary.json", json.dumps(summary.to_data(), ensure_ascii=False))
+    return summary
 
 
-def _keep_findings(token: str, findings: list[Finding]) -> None:
+def summary(actor: Actor, token: str) -> Summary:
+    """What the page before publishing shows of a checked upload."""
+    require(actor, Permission.PUBLISH_TAXONOMY)
+    _check_token(token)
+    try:
+        text = (folder() / f"{token}.summary.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(str(_l("This upload has expired; upload the file again."))) from None
+    return Summary.from_data(json.loads(text))
+
+
+def keep_findings(token: str, findings: list[Finding]) -> None:
     data = json.dumps(findings_report.to_data(findings), ensure_ascii=False)
     _keep(folder() / f"{token}.findings.json", data)
 
 
-def keep_rejected(actor: Actor, problems: list[Finding]) -> str:
-    """Keep the problems of a rejected file, so that all of them can be downloaded."""
-    require(actor, Permission.PUBLISH_TAXONOMY)
-    token = secrets.token_urlsafe(18)
-    _sweep(folder())
-    _keep_findings(token, problems)
-    return token
-
-
 def findings_csv(actor: Actor, token: str, language: str) -> bytes:
     """Every finding of a previewed or rejected upload, as CSV."""
+    return findings_report.as_csv(kept_findings(actor, token), language)
+
+
+def kept_findings(actor: Actor, token: str) -> list[Finding]:
+    """Every finding of a previewed or rejected upload."""
     require(actor, Permission.PUBLISH_TAXONOMY)
     _check_token(token)
     try:
         data = json.loads((folder() / f"{token}.findings.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise NotFound(str(_l("This upload has expired; upload the file again."))) from None
-    return findings_report.as_csv(findings_report.from_data(data), language)
+    return findings_report.from_data(data)
 
 
 def _check_token(token: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
@@ -19,7 +21,7 @@ class EmptyForm(FlaskForm):
 def show_error(form: FlaskForm, error: ServiceError, default: str) -> None:
     """Put a service's refusal next to the field it names (else next to `default`)."""
     field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors.append(error.message)
+    field.errors = [*field.errors, error.message]  # a tuple until the form is validated
 
 
 class LoginForm(FlaskForm):
@@ -115,8 +117,9 @@ class TaxonomyImportForm(FlaskForm):
     )
 
 
-def taxonomy_import_form() -> TaxonomyImportForm:
-    form = TaxonomyImportForm()
+def taxonomy_import_form(refill: dict[str, Any] | None = None) -> TaxonomyImportForm:
+    """The import form; `refill`: the answers of a refused upload (all but its files)."""
+    form = TaxonomyImportForm(data=refill) if refill else TaxonomyImportForm()
     # Set after construction: WTForms 3.3 deprecates tuple choices in the declaration.
     form.fmt.choices = [
         ("auto", str(_l("Recognise it"))),
