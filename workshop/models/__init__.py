@@ -3,13 +3,14 @@
 from .accounts import Agency, AuditEntry, Role, User
 from .base import db, utcnow
 from .tokens import ApiToken
-from .versions import ConceptRevision, Taxonomy, Version, VersionProposal
+from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
 
 __all__ = [
     "Agency",
     "ApiToken",
     "AuditEntry",
     "ConceptRevision",
+    "HistoryMaintenance",
     "Role",
     "Taxonomy",
     "User",

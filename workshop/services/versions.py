@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..models import Taxonomy, Version, VersionProposal, db
 from ..storage import revisions
@@ -150,7 +150,9 @@ def _store(
     # SQLite lock held by another writer into Busy).
     try:
         return _write(actor, taxonomy, latest, number, before, after, ops, provenance, progress)
-    except IntegrityError:
+    except DBAPIError as error:
+        if not isinstance(error, IntegrityError) and not revisions.refused_by_guard(error):
+            raise
         raise ServiceError(
             str(
                 _l(

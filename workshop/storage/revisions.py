@@ -508,3 +508,16 @@ def history_rows(taxonomy: Taxonomy, concept_id: str) -> list[ConceptRevision]:
             .order_by(ConceptRevision.valid_from)
         )
     )
+
+
+# What the guards of published history (migration 0010) say when a publication that lost a
+# race writes against a version someone else has just published.
+LOST_RACE = (
+    "published concept revisions are immutable",
+    "revisions are only added to the version being published",
+    "a version is published as the next number",
+)
+
+
+def refused_by_guard(error: Exception) -> bool:
+    return any(marker in str(error) for marker in LOST_RACE)
