@@ -35,6 +35,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
+    if int(app.config["PROXY_COUNT"]) > 0:
+        # The client's address, scheme and host as the trusted proxies saw them: the sign-in
+        # limits key on that address, and redirects keep https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))

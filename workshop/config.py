@@ -34,8 +34,14 @@ class Defaults:
     TIMEZONE = "Asia/Kuwait"
     LANGUAGES = ("ar", "en")
     CLI_LOCALE = "en"  # messages of the command line, read by the people who run the server
-    # Per username and address: the whole hall may share one NAT address.
+    # Failed sign-ins per username and address, and per address alone (looser: the whole
+    # hall may share one NAT address). Each account also backs off after 5 failures from
+    # anywhere (services/accounts.py).
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "60 per 10 minutes"
+    # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto/-Host
+    # (0: none; the client's address is the connection's).
+    PROXY_COUNT = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     MAX_UPLOAD_MB = 20

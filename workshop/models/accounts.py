@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # Raised by sign-out and password changes: every session made before ends with it
     # (the session holds "id:epoch", see get_id), however the cookie was copied.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Failed sign-ins in a row, and when the next attempt is heard (services/accounts.py).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    sign_in_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import Agency, Role, User, db
+from ..models import Agency, Role, User, db, utcnow
 from . import audit
-from .errors import NotFound, ServiceError
+from .errors import Busy, NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import unit_of_work, use_case
 
@@ -46,6 +50,11 @@ def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip().lower()
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back times without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def load_user(session_id: str) -> User | None:
     """The account behind a session (Flask-Login's user loader): "id:epoch" as
     User.get_id made it, or None once the account's sessions were ended since."""
@@ -59,23 +68,69 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def authenticate(username: str, password: str) -> User:
-    """Return the active user with these credentials or raise with a message for the form."""
+# Failed sign-ins of one account, from any address, before it must wait; then the wait
+# doubles with each failure, up to BACK_OFF_MAX_SECONDS. Not a lockout: the owner's own
+# browser (one that signed in to the account before) is not held back.
+FREE_FAILURES = 5
+BACK_OFF_MAX_SECONDS = 300
+
+
+def back_off_seconds(failures: int) -> int:
+    if failures < FREE_FAILURES:
+        return 0
+    return int(min(2 ** (failures - FREE_FAILURES), BACK_OFF_MAX_SECONDS))
+
+
+def authenticate(username: str, password: str, known_browser: bool = False) -> User:
+    """Return the active user with these credentials or raise with a message for the form.
+    `known_browser`: the request comes from a browser that signed in to this account
+    before, which the account's back-off does not hold back."""
     with unit_of_work():
-        return _authenticate(username, password)
+        user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password)
+            raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
+        now = utcnow()
+        waiting = user.sign_in_after is not None and as_utc(user.sign_in_after) > now
+        if waiting and not known_browser:
+            assert user.sign_in_after is not None
+            seconds = int((as_utc(user.sign_in_after) - now).total_seconds()) + 1
+            raise ServiceError(
+                str(
+                    _l(
+                        "Too many failed sign-ins for this account: try again in %(seconds)d "
+                        "seconds.",
+                        seconds=seconds,
+                    )
+                ),
+                field="password",
+            )
+        if check_password_hash(user.password_hash, password):
+            return _signed_in(user)
+        failures = user.failed_sign_ins + 1
+    _record_failure(user.id, failures)
+    raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
 
 
-def _authenticate(username: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
-    if not check_password_hash(user.password_hash, password):
-        raise ServiceError(str(_l("Unknown username or wrong password.")), field="password")
+def _record_failure(user_id: int, failures: int) -> None:
+    """Count the failure in a unit of work of its own (the refusal itself writes nothing);
+    a busy database only loses the count."""
+    with contextlib.suppress(Busy), unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.failed_sign_ins = failures
+            wait = back_off_seconds(failures)
+            user.sign_in_after = utcnow() + timedelta(seconds=wait) if wait else None
+            audit.record(user, "auth.sign_in_failed", user.username, failures=failures)
+
+
+def _signed_in(user: User) -> User:
     if not user.active:
         raise ServiceError(
             str(_l("This account is deactivated. Ask the coordinators.")), field="username"
         )
+    if user.failed_sign_ins or user.sign_in_after is not None:
+        user.failed_sign_ins, user.sign_in_after = 0, None
     audit.record(user, "auth.sign_in", user.username)
     return user
 
@@ -92,7 +147,11 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the signed-in user's own password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(str(_l("The current password is wrong.")), field="current")
-    check_password_strength(new, field="new")
+    check_password_strength(new, field="new", username=user.username)
+    if check_password_hash(user.password_hash, new):
+        raise ServiceError(
+            str(_l("The new password must differ from the current one.")), field="new"
+        )
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     user.end_sessions()
@@ -105,14 +164,32 @@ def choose_first_password(user: User, new: str) -> None:
     (the sign-in checked it: it is not asked again)."""
     if not user.must_change_password:
         raise ServiceError(str(_l("The current password is wrong.")), field="current")
-    check_password_strength(new, field="new")
+    check_password_strength(new, field="new", username=user.username)
+    if check_password_hash(user.password_hash, new):
+        raise ServiceError(
+            str(_l("Choose a password of your own, not the one-time password.")), field="new"
+        )
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     user.end_sessions()
     audit.record(user, "account.password_changed", user.username)
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
+@cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords of MIN_PASSWORD_LENGTH characters or more: Django's list of
+    20,000 (by Royce Williams), kept in common-passwords.txt."""
+    text = resources.files(__package__).joinpath("common-passwords.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def check_password_strength(password: str, field: str = "password", username: str = "") -> None:
+    folded = password.strip().lower()
+    if folded in common_passwords() or (username and username.lower() in folded):
+        raise ServiceError(
+            str(_l("This password is too easy to guess: it is common, or holds the username.")),
+            field=field,
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
             str(
@@ -170,7 +247,7 @@ def build_account(new: NewAccount) -> tuple[User, str]:
     elif new.agency_code:
         raise ServiceError(str(_l("Only representatives belong to an agency.")), field="agency")
     password = new.password or temporary_password()
-    check_password_strength(password)
+    check_password_strength(password, username=username)
     user = User(
         username=username,
         display_name=display_name,

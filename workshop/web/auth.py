@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
     flash,
     redirect,
@@ -17,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import limiter, login_manager
 from ..services import accounts
@@ -55,9 +57,43 @@ def login_rate_key() -> str:
     return f"{get_remote_address()}|{username}"
 
 
+def _failed(response: Response) -> bool:
+    """Only failed sign-ins count toward the limits (a success redirects)."""
+    return response.status_code != 303
+
+
+KNOWN_BROWSER_COOKIE = "known_browser"
+KNOWN_BROWSER_DAYS = 180
+KNOWN_BROWSER_ACCOUNTS = 5
+
+
+def _known_accounts() -> list[str]:
+    """The accounts that signed in on this browser before (a signed cookie)."""
+    raw = request.cookies.get(KNOWN_BROWSER_COOKIE, "")
+    try:
+        names = _known_serializer().loads(raw, max_age=KNOWN_BROWSER_DAYS * 86400)
+    except BadSignature:
+        return []
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _known_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-browser")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), key_func=login_rate_key, methods=["POST"]
+    lambda: str(current_app.config["LOGIN_RATE_LIMIT"]),
+    key_func=login_rate_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: str(current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]),
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-address",
 )
 def login() -> ResponseReturnValue:
     """Show the sign-in form; on success go where the user was heading."""
@@ -65,8 +101,10 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        username = accounts.normalise_username(form.username.data or "")
+        known = _known_accounts()
         try:
-            user = accounts.authenticate(form.username.data or "", form.password.data or "")
+            user = accounts.authenticate(username, form.password.data or "", username in known)
         except ServiceError as error:
             show_error(form, error, "password")
         else:
@@ -74,7 +112,17 @@ def login() -> ResponseReturnValue:
             session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
             if user.must_change_password:  # just typed: not asked again on the next page
                 session["one_time_password_of"] = user.id
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303)
+            remembered = [username, *(n for n in known if n != username)]
+            response.set_cookie(
+                KNOWN_BROWSER_COOKIE,
+                _known_serializer().dumps(remembered[:KNOWN_BROWSER_ACCOUNTS]),
+                max_age=KNOWN_BROWSER_DAYS * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+            )
+            return response
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
