@@ -76,3 +76,32 @@ def publish_version(actor: Any, slug: str, data: bytes, filename: str, **options
 
     note = options.pop("note", "")
     return taxonomies.publish_file(actor, slug, uploads.Upload(data, filename, **options), note)
+
+
+def import_request(client, path, data, **kwargs):
+    """POST to the web import (an upload or a confirmation), wait for the background job it
+    starts, then follow to the job's page: what a person sees once the work is done (a slow
+    machine may take more than the request's own short wait)."""
+    from workshop.services import import_jobs
+
+    if kwargs.get("content_type") == "multipart/form-data":
+        # Encoded here, in memory: for a large body the test client would spool it to a
+        # temporary file it never closes (a ResourceWarning when the job collects garbage).
+        from werkzeug.datastructures import FileStorage, MultiDict
+        from werkzeug.test import encode_multipart
+
+        def part(value):
+            return FileStorage(value[0], value[1]) if isinstance(value, tuple) else value
+
+        fields = MultiDict()
+        for key, value in data.items():
+            for one in value if isinstance(value, list) else [value]:
+                fields.add(key, part(one))
+        boundary, data = encode_multipart(fields)
+        kwargs["content_type"] = f"multipart/form-data; boundary={boundary}"
+    response = client.post(path, data=data, **kwargs)
+    import_jobs.wait_until_idle()
+    location = response.headers.get("Location", "")
+    if response.status_code == 303 and location.startswith("/taxonomies/import/"):
+        return client.get(location, follow_redirects=True)
+    return response

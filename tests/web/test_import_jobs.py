@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hostile_files import dimension_bomb, million_rows_csv, zip_bomb
-from tests.web.taxonomy_files import VERSION_2, csv_bytes
+from tests.web.taxonomy_files import VERSION_2, csv_bytes, import_request
 from workshop.models import Role, Version, db
 from workshop.services import import_jobs, upload_previews
 from workshop.taxonomy.build import build
@@ -28,12 +28,11 @@ def coordinator(client, published, sign_in):
 
 def post_upload(client, content, name="v3.csv", follow=True, **fields):
     data = {"file": (io.BytesIO(content), name), "slug": "gov", "fmt": "auto", **fields}
-    return client.post(
-        "/taxonomies/import/",
-        data=data,
-        content_type="multipart/form-data",
-        follow_redirects=follow,
-    )
+    if follow:
+        return import_request(
+            client, "/taxonomies/import/", data, content_type="multipart/form-data"
+        )
+    return client.post("/taxonomies/import/", data=data, content_type="multipart/form-data")
 
 
 def third_version():
