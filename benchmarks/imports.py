@@ -9,7 +9,9 @@
    a `--concepts` CSV through the web: the upload's request (`import_upload_request_ms`:
    the request only, the work goes on in the background), the check and the publication
    (`import_check_s`, `import_publish_s`), the server's memory before, at its peak and
-   after (`server_rss_before_mb`, `server_peak_mb`, `server_rss_after_mb`), and the taxonomy
+   after (`server_rss_before_mb`, `server_peak_mb`, `server_rss_after_mb`; the published
+   version's tree stays in the tree cache, for the hall to browse), after a refused
+   million-row CSV as well (`server_rss_after_a_refused_million_rows_mb`), and the taxonomy
    list page meanwhile, against the same page with nothing else going on
    (`page_p50_idle_ms`, `page_p99_idle_ms`, `page_p50_during_import_ms`,
    `page_p99_during_import_ms`).
@@ -209,6 +211,23 @@ def large_import(concepts: int) -> None:
         time.sleep(2)
         after = memory_mb([server.pid], "VmRSS")
         peak = memory_mb([server.pid], "VmHWM")
+        # a refused file keeps nothing: the million-row CSV, checked and refused
+        body, kind = multipart(
+            {"slug": "million", "name_ar": "م", "name_en": "M", "fmt": "auto"},
+            "million.csv",
+            million_rows_csv(),
+        )
+        request = urllib.request.Request(
+            f"{base}/taxonomies/import/", data=body, headers={"Content-Type": kind}
+        )
+        try:
+            coordinator.open(request, timeout=120)
+        except urllib.error.HTTPError as error:
+            job = error.headers["Location"]
+        status, _text = wait_for(coordinator, f"{base}{job}")
+        assert status == 422, status
+        time.sleep(2)
+        after_refusal = memory_mb([server.pid], "VmRSS")
     finally:
         stop(server)
     report("import_upload_request_ms", upload_ms)
@@ -217,6 +236,7 @@ def large_import(concepts: int) -> None:
     report("server_rss_before_mb", before, "MB")
     report("server_peak_mb", peak, "MB")
     report("server_rss_after_mb", after, "MB")
+    report("server_rss_after_a_refused_million_rows_mb", after_refusal, "MB")
     for name, times in (("idle", idle), ("during_import", during)):
         p50, p99 = quantiles(times)
         report(f"page_p50_{name}_ms", p50)
