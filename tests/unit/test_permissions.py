@@ -57,4 +57,5 @@ def test_observers_read_but_never_write():
         Permission.VIEW_AGENCIES,
         Permission.EDIT_PROFILE,
         Permission.VIEW_TAXONOMY,
+        Permission.VIEW_PROPOSALS,
     }

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.web.taxonomy_files import VERSION_2, create_taxonomy, csv_bytes, publish_version
 from workshop.models import ConceptRevision, Version, db
-from workshop.services import browsing
+from workshop.services import browsing, proposals
 from workshop.services.permissions import SYSTEM
 
 REV = "concept_revision"
@@ -74,9 +74,10 @@ def history(app):
     create_taxonomy(SYSTEM, "gov", "الخدمات", "Services", csv_bytes(), "v1.csv")
     publish_version(SYSTEM, "gov", csv_bytes(VERSION_2), "v2.csv", note="workshop 1")
     version = db.session.scalar(select(Version.id).where(Version.number == 2))
+    proposal = proposals.create(SYSTEM, "gov", "title", "rationale")
     db.session.execute(
-        text("INSERT INTO version_proposal (version_id, proposal_id, position) VALUES (:v, 1, 0)"),
-        {"v": version},
+        text("INSERT INTO version_proposal (version_id, proposal_id, position) VALUES (:v, :p, 0)"),
+        {"v": version, "p": proposal.id},
     )
     db.session.commit()
     return snapshot()

@@ -207,3 +207,29 @@ def test_the_compiled_catalogue_is_up_to_date():
     with open(CATALOG / "messages.mo", "rb") as handle:
         mo = as_dict(read_mo(handle))
     assert mo == po, "run: pybabel compile -d workshop/translations"
+
+
+@pytest.mark.parametrize("op", ["add", "relabel", "move", "retire", "merge"])
+def test_proposal_pages_in_arabic_are_fully_translated(client, sign_in, published, people, op):
+    from workshop.services import proposals
+
+    author = people["representative"]
+    proposal = proposals.create(author, "gov", "طب الأسنان", "أوضح")
+    proposals.add_change(
+        author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"ar": "الأسنان"}}
+    )
+    proposals.add_change(
+        author, proposal.id, 2, {"op": "retire", "id": "hospitals", "replaced_by": "clinics"}
+    )
+    proposals.add_change(
+        author, proposal.id, 3, {"op": "move", "id": "public-schools", "parent": "education"}
+    )
+    proposals.add_change(author, proposal.id, 4, {"op": "merge", "id": "clinics", "into": "dental"})
+    proposals.add_change(
+        author, proposal.id, 5, {"op": "add", "parent": None, "labels": {"ar": "النقل"}}
+    )
+    sign_in("representative")
+    for path in (f"/proposals/{proposal.id}?op={op}", "/proposals/", "/proposals/new"):
+        page = client.get(path).text
+        assert '<html lang="ar" dir="rtl">' in page
+        assert untranslated_words(page) == set(), path

@@ -143,6 +143,59 @@ MATRIX = [
         None,
         (SIGN_IN, 403, 403, 404),
     ),
+    # proposals: the representative is of the proposal's agency; "0" is a stale revision
+    ("GET", "/proposals/", "/proposals/", None, (SIGN_IN, 200, 200, 200)),
+    ("GET", "/proposals/new", "/proposals/new", None, (SIGN_IN, 403, 200, 200)),
+    ("POST", "/proposals/new", "/proposals/new", {}, (SIGN_IN, 403, 422, 422)),
+    (
+        "GET",
+        "/proposals/<int:proposal_id>",
+        "/proposals/{proposal}",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/changes",
+        "/proposals/{proposal}/changes",
+        {"revision": "0", "op": "relabel", "concept": "health", "label_en": "Care"},
+        (SIGN_IN, 403, 422, 422),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/changes/<int:index>/remove",
+        "/proposals/{proposal}/changes/0/remove",
+        {"revision": "0"},
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/changes/<int:index>/earlier",
+        "/proposals/{proposal}/changes/0/earlier",
+        {"revision": "0"},
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/rebase",
+        "/proposals/{proposal}/rebase",
+        {"revision": "0"},
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/edit",
+        "/proposals/{proposal}/edit",
+        {"revision": "0", "title": "t", "rationale": "r"},
+        (SIGN_IN, 403, 422, 422),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/status/<target>",
+        "/proposals/{proposal}/status/merged",  # only a publication merges
+        {"revision": "0"},
+        (SIGN_IN, 403, 403, 403),
+    ),
     # the read API: a session or a token; anonymous callers get 401
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),
@@ -195,16 +248,29 @@ def hall(database_url, tmp_path_factory, password_hash) -> Iterator[Hall]:
         people = create_people(Factory(password_hash))
         publish_gov()
         ids = {role: user.id for role, user in people.items()}
-        yield Hall(app, ids)
+        yield Hall(app, ids, open_proposal(people["representative"]))
         db.session.remove()
         empty_tables(db.engine, db.metadata)
         db.engine.dispose()
+
+
+def open_proposal(author: User) -> int:
+    """A proposal of the representative's agency, open for discussion, with one change."""
+    from workshop.services import proposals
+
+    proposal = proposals.create(author, "gov", "الأسنان", "أوضح")
+    proposals.add_change(
+        author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
+    )
+    proposals.move(author, proposal.id, "open")
+    return proposal.id
 
 
 @dataclass(frozen=True)
 class Hall:
     app: Flask
     user_ids: dict[str, int]
+    proposal_id: int
 
     def client_of(self, role: str) -> FlaskClient:
         """A fresh client signed in as the role's user (anonymous: signed out)."""
@@ -220,7 +286,7 @@ class Hall:
 
 @pytest.mark.parametrize(("method", "path", "data", "role", "status"), CASES)
 def test_route_answers_role(hall, method, path, data, role, status):
-    url = path.format(target=hall.user_ids["other_representative"])
+    url = path.format(target=hall.user_ids["other_representative"], proposal=hall.proposal_id)
     response = hall.client_of(role).open(url, method=method, data=data)
     assert response.status_code == status, response.text[:500]
     if status == 403:

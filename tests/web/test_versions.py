@@ -209,10 +209,12 @@ def test_a_file_without_our_ids_is_paired_by_label_and_path(app):
 
 
 def test_publishing_changes_applies_them_to_the_latest_version(app):
+    from workshop.services import proposals
     from workshop.taxonomy import changes as ch
 
     publish_two()
     taxonomy = taxonomies.get_taxonomy("gov")
+    merged = [proposals.create(SYSTEM, "gov", f"p{n}", "r").id for n in (1, 2)][::-1]
     version = versions.publish_changes(
         SYSTEM,
         taxonomy,
@@ -220,13 +222,13 @@ def test_publishing_changes_applies_them_to_the_latest_version(app):
             ch.relabel("dental", {"en": "Teeth"}),
             ch.add("eyes", "health", 0, {"ar": "العيون", "en": "Eyes"}),
         ],
-        versions.Provenance(note="merged", proposals=[12, 15]),
+        versions.Provenance(note="merged", proposals=merged),
     )
     assert (version.number, version.added, version.relabelled, version.proposal_ids) == (
         3,
         1,
         1,
-        [12, 15],
+        merged,
     )
     tree = browsing.tree(SYSTEM, "gov", 3)[1]
     assert tree["dental"].labels["en"] == "Teeth" and tree.children_of("health")[0] == "eyes"

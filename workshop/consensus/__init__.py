@@ -1,4 +1,32 @@
 """The consensus rules (pure: no Flask, no SQLAlchemy): proposal lifecycle, overlap, ballots,
 quorum and thresholds. Its public names are exported here as they are added."""
 
-__all__: list[str] = []
+from .lifecycle import (
+    EDITABLE,
+    FINAL,
+    LIVE,
+    TRANSITIONS,
+    Mover,
+    Status,
+    allowed,
+    editable,
+    next_statuses,
+)
+from .overlap import Kind, Overlap, footprint, overlapping, overlaps
+
+__all__ = [
+    "EDITABLE",
+    "FINAL",
+    "LIVE",
+    "TRANSITIONS",
+    "Kind",
+    "Mover",
+    "Overlap",
+    "Status",
+    "allowed",
+    "editable",
+    "footprint",
+    "next_statuses",
+    "overlapping",
+    "overlaps",
+]

@@ -2,6 +2,7 @@
 
 from .accounts import Agency, AuditEntry, Role, User
 from .base import db, utcnow
+from .proposals import Proposal, ProposalEvent
 from .tokens import ApiToken
 from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
 
@@ -11,6 +12,8 @@ __all__ = [
     "AuditEntry",
     "ConceptRevision",
     "HistoryMaintenance",
+    "Proposal",
+    "ProposalEvent",
     "Role",
     "Taxonomy",
     "User",

@@ -102,16 +102,12 @@ class Version(db.Model):  # type: ignore[name-defined]
 
 
 class VersionProposal(db.Model):  # type: ignore[name-defined]
-    """A proposal that a version incorporates (written once, with the version).
-
-    `proposal_id` gets its foreign key to the proposal table in the migration that creates
-    that table.
-    """
+    """A proposal that a version incorporates (written once, with the version)."""
 
     __tablename__ = "version_proposal"
 
     version_id: Mapped[int] = mapped_column(ForeignKey("taxonomy_version.id"), primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
 

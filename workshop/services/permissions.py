@@ -26,6 +26,9 @@ class Permission(enum.StrEnum):
     MANAGE_TOKENS = "tokens.manage"
     VIEW_ACTIVITY = "activity.view"  # the audit log's recent entries
     ACT_FOR_AGENCY = "agency.act"  # propose, comment and vote in an agency's name
+    VIEW_PROPOSALS = "proposals.view"
+    PROPOSE = "proposals.create"  # a representative for its agency, a coordinator for all
+    MODERATE = "proposals.moderate"  # any proposal's status and content
 
 
 COORDINATOR, REPRESENTATIVE, OBSERVER = Role.COORDINATOR, Role.REPRESENTATIVE, Role.OBSERVER
@@ -41,6 +44,9 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.MANAGE_TOKENS: frozenset({COORDINATOR}),
     Permission.VIEW_ACTIVITY: frozenset({COORDINATOR}),
     Permission.ACT_FOR_AGENCY: frozenset({REPRESENTATIVE}),
+    Permission.VIEW_PROPOSALS: EVERYONE,
+    Permission.PROPOSE: frozenset({REPRESENTATIVE, COORDINATOR}),
+    Permission.MODERATE: frozenset({COORDINATOR}),
 }
 # Roles whose members act for one agency only: given an agency, it must be their own.
 AGENCY_BOUND = frozenset({REPRESENTATIVE})

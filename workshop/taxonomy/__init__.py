@@ -26,6 +26,7 @@ from .crosswalk import read_crosswalk, with_crosswalk
 from .details import NO_DETAILS, Details, make_details
 from .diff import DiffError, diff
 from .findings import Conflict, Finding, Severity, TreeError
+from .ids import generate_id
 from .match import Matching, adopt_ids, match
 from .memory import paused_gc
 from .merge import MergeReport, Proposal, ProposalReport, merge
@@ -76,6 +77,7 @@ __all__ = [
     "diff",
     "empty_tree",
     "from_json",
+    "generate_id",
     "label_key",
     "language_name",
     "longest_increasing",

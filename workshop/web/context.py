@@ -33,6 +33,47 @@ ACTION_NAMES = {
     "taxonomy.published": _l("version published"),
     "token.created": _l("API token created"),
     "token.revoked": _l("API token revoked"),
+    "auth.sign_in_failed": _l("failed sign-in"),
+    "proposal.created": _l("proposal created"),
+    "proposal.edited": _l("proposal edited"),
+    "proposal.change_added": _l("change added to a proposal"),
+    "proposal.change_removed": _l("change removed from a proposal"),
+    "proposal.change_moved": _l("changes of a proposal reordered"),
+    "proposal.status": _l("proposal status changed"),
+    "proposal.rebased": _l("proposal brought up to date"),
+}
+
+PROPOSAL_STATUSES = {
+    "draft": _l("Draft"),
+    "open": _l("Open for discussion"),
+    "voting": _l("Being voted on"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "merged": _l("Merged"),
+    "withdrawn": _l("Withdrawn"),
+    "superseded": _l("Superseded"),
+}
+# The button that moves a proposal to a status.
+STATUS_ACTIONS = {
+    "draft": _l("Take up again as a draft"),
+    "open": _l("Submit for discussion"),
+    "voting": _l("Put to the vote"),
+    "approved": _l("Record as approved"),
+    "rejected": _l("Record as rejected"),
+    "withdrawn": _l("Withdraw"),
+    "superseded": _l("Mark as superseded"),
+}
+COMPOSER_ACTIONS = {
+    "add": _l("Add a concept"),
+    "relabel": _l("Relabel"),
+    "move": _l("Move"),
+    "retire": _l("Retire"),
+    "merge": _l("Merge into another"),
+}
+OVERLAP_KINDS = {
+    "same": _l("touches the same concept"),
+    "inside": _l("changes a concept above this one's"),
+    "around": _l("changes a concept under this one's"),
 }
 
 # Finding kinds, as a heading for the group of findings of that kind.
@@ -161,6 +202,10 @@ def init_app(app: Flask) -> None:
             "local_time": local_time,
             "kind_of": kind_of,
             "change_name": lambda kind: CHANGE_KINDS.get(kind, kind),
+            "status_name": lambda status: PROPOSAL_STATUSES.get(status, status),
+            "status_action": lambda status: STATUS_ACTIONS.get(status, status),
+            "composer_action": lambda op: COMPOSER_ACTIONS.get(op, op),
+            "overlap_kind": lambda kind: OVERLAP_KINDS.get(kind, kind),
             "language_name": lambda code: language_name(
                 code, str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
             ),

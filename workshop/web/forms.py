@@ -7,7 +7,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..services.errors import ServiceError
@@ -146,3 +153,48 @@ class TokenForm(FlaskForm):
     name = StringField(
         _l("System that will use the token"), validators=[DataRequired(), Length(max=200)]
     )
+
+
+class ProposalForm(FlaskForm):
+    """A new proposal, or its title and rationale edited (`revision` from the page)."""
+
+    taxonomy = SelectField(_l("Taxonomy"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    rationale = TextAreaField(_l("Rationale: why this change?"), validators=[DataRequired()])
+    revision = HiddenField()
+
+
+class ChangeForm(FlaskForm):
+    """One action of the composer; which fields count depends on `op`."""
+
+    revision = HiddenField(validators=[DataRequired()])
+    op = HiddenField(validators=[DataRequired()])
+    concept = StringField(_l("Concept (id)"), validators=[Optional(), Length(max=200)])
+    parent = StringField(
+        _l("Under (the parent's id; empty: at the top)"), validators=[Optional(), Length(max=200)]
+    )
+    label_ar = StringField(_l("Label in Arabic"), validators=[Optional(), Length(max=500)])
+    label_en = StringField(_l("Label in English"), validators=[Optional(), Length(max=500)])
+    note_ar = TextAreaField(_l("Scope note in Arabic"), validators=[Optional(), Length(max=5000)])
+    note_en = TextAreaField(_l("Scope note in English"), validators=[Optional(), Length(max=5000)])
+    children = SelectField(_l("Its children"), validators=[Optional()])
+    replaced_by = StringField(
+        _l("Replaced by (id, optional)"), validators=[Optional(), Length(max=200)]
+    )
+    into = StringField(_l("Merge into (id)"), validators=[Optional(), Length(max=200)])
+
+
+def change_form() -> ChangeForm:
+    form = ChangeForm()
+    form.children.choices = [
+        ("promote", str(_l("move up to take its place"))),
+        ("cascade", str(_l("are retired with it"))),
+    ]
+    return form
+
+
+class RevisionForm(FlaskForm):
+    """A button on a proposal's page: the revision the page showed."""
+
+    revision = HiddenField(validators=[DataRequired()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,234 @@
+"""Proposals: a representative writes one for its agency; its changes are checked against
+the base version as they are added; the lifecycle decides who moves it; a proposal written
+against an older version shows whether it still applies; overlaps are flagged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.web.taxonomy_files import EDITION, csv_bytes, publish_version
+from workshop.models import AuditEntry, Proposal, db
+from workshop.services import proposal_views, proposals
+from workshop.services.errors import NotFound, PermissionDenied, ServiceError
+from workshop.services.permissions import SYSTEM
+
+RELABEL = {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
+
+
+@pytest.fixture
+def rep(people, published):
+    return people["representative"]
+
+
+def draft(author, title="طب الأسنان", rationale="التسمية أوضح للمواطن"):
+    return proposals.create(author, "gov", title, rationale)
+
+
+def test_a_representative_writes_a_draft_for_its_agency(rep):
+    proposal = draft(rep)
+    assert (proposal.status, proposal.base_number, proposal.agency_id) == (
+        "draft",
+        2,
+        rep.agency_id,
+    )
+    proposals.add_change(rep, proposal.id, 1, RELABEL)
+    proposals.add_change(
+        rep,
+        proposal.id,
+        2,
+        {"op": "add", "parent": "health", "labels": {"ar": "الصيدليات", "en": "Pharmacies"}},
+    )
+    proposals.add_change(
+        rep, proposal.id, 3, {"op": "move", "id": "public-schools", "parent": "education"}
+    )
+    stored = db.session.get(Proposal, proposal.id)
+    assert [c["op"] for c in stored.changes] == ["relabel", "add", "move"]
+    assert stored.changes[1]["id"] == "pharmacies" and stored.changes[1]["position"] == 3
+    assert stored.changes[0]["from"]["labels"] == {"en": "Dental care"}  # what was seen
+    assert set(stored.touches) == {"dental", "health", "public-schools", "education"}
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-4:] == ["proposal.created", *["proposal.change_added"] * 3]
+
+
+def test_a_change_that_does_not_apply_is_refused_with_its_reason_and_nothing_is_saved(rep):
+    proposal = draft(rep)
+    proposals.add_change(rep, proposal.id, 1, RELABEL)
+    cases = [
+        ({"op": "relabel", "id": "ghost", "labels": {"en": "x"}}, "ghost"),
+        ({"op": "move", "id": "health", "parent": "clinics"}, "cycle"),
+        ({"op": "relabel", "id": "clinics", "labels": {"en": "Hospitals"}}, "Hospitals"),
+        ({"op": "add", "parent": "nowhere", "labels": {"en": "x"}}, "nowhere"),
+        ({"op": "merge", "id": "clinics"}, "into"),
+        ({"op": "explode", "id": "clinics"}, "explode"),
+    ]
+    for change, reason in cases:
+        with pytest.raises(ServiceError, match=reason):
+            proposals.add_change(rep, proposal.id, 2, change)
+        db.session.rollback()
+    stored = db.session.get(Proposal, proposal.id)
+    assert len(stored.changes) == 1 and stored.revision == 2
+
+
+def test_a_stale_form_is_told_and_nothing_is_lost(rep, people):
+    proposal = draft(rep)
+    proposals.add_change(rep, proposal.id, 1, RELABEL)  # the first person saves
+    with pytest.raises(ServiceError, match="Someone changed this proposal") as stale:
+        proposals.add_change(rep, proposal.id, 1, {"op": "retire", "id": "hospitals"})
+    assert stale.value.field == "stale"
+    db.session.rollback()
+    assert [c["op"] for c in db.session.get(Proposal, proposal.id).changes] == ["relabel"]
+
+
+def test_empty_title_empty_rationale_and_a_100_kb_rationale_are_refused(rep):
+    for title, rationale, field in (
+        ("", "x", "title"),
+        ("t", "  ", "rationale"),
+        ("t", "ب" * 100_000, "rationale"),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            proposals.create(rep, "gov", title, rationale)
+        assert refused.value.field == field
+        db.session.rollback()
+    assert db.session.scalar(select(Proposal.id)) is None
+
+
+def test_who_may_do_what(rep, people):
+    proposal = draft(rep)
+    other, observer, coordinator = (
+        people["other_representative"],
+        people["observer"],
+        people["coordinator"],
+    )
+    with pytest.raises(PermissionDenied):
+        proposals.create(observer, "gov", "t", "r")
+    with pytest.raises(PermissionDenied):
+        proposals.add_change(other, proposal.id, 1, RELABEL)
+    with pytest.raises(ServiceError, match="at least one change"):
+        proposals.move(rep, proposal.id, "open")
+    db.session.rollback()
+    proposals.add_change(rep, proposal.id, 1, RELABEL)
+    proposals.move(rep, proposal.id, "open")
+    with pytest.raises(PermissionDenied):
+        proposals.move(rep, proposal.id, "voting")  # the coordinators put it to the vote
+    proposals.move(coordinator, proposal.id, "voting", "جلسة الصباح")
+    with pytest.raises(ServiceError, match="can no longer be changed"):
+        proposals.add_change(rep, proposal.id, 4, {"op": "retire", "id": "hospitals"})
+    db.session.rollback()
+    with pytest.raises(PermissionDenied):
+        proposals.move(coordinator, proposal.id, "merged")  # only a publication merges
+    db.session.rollback()
+    events = db.session.get(Proposal, proposal.id).events
+    assert [(e.from_status, e.to_status) for e in events] == [
+        (None, "draft"),
+        ("draft", "open"),
+        ("open", "voting"),
+    ]
+    assert events[-1].note == "جلسة الصباح"
+
+
+def test_a_draft_is_seen_by_its_agency_and_the_coordinators_only(rep, people):
+    proposal = draft(rep)
+    for reader in (rep, people["coordinator"]):
+        assert proposal_views.view(reader, proposal.id).proposal.id == proposal.id
+    for reader in (people["other_representative"], people["observer"]):
+        with pytest.raises(NotFound):
+            proposal_views.view(reader, proposal.id)
+        assert proposal_views.listing(reader, proposal_views.Filters()).proposals == []
+
+
+def test_after_a_new_version_the_proposal_says_whether_it_still_applies(rep, people):
+    applies = draft(rep, "يبقى صالحًا")
+    proposals.add_change(
+        rep,
+        applies.id,
+        1,
+        {"op": "relabel", "id": "hospitals", "labels": {"en": "Hospitals and wards"}},
+    )
+    clashes = draft(rep, "يتعارض")
+    proposals.add_change(rep, clashes.id, 1, RELABEL)
+    publish_version(SYSTEM, "gov", csv_bytes(EDITION), "edition.csv")  # relabels dental
+    fine = proposal_views.view(rep, applies.id)
+    assert fine.against_current is not None and not fine.conflicts
+    clash = proposal_views.view(rep, clashes.id)
+    assert [o.index for o in clash.conflicts] == [0]
+    assert "dental" in clash.conflicts[0].conflict.text("en")
+    with pytest.raises(ServiceError, match="conflicts with the current version"):
+        proposals.rebase(rep, clashes.id, 2)
+    db.session.rollback()
+    proposals.rebase(rep, applies.id, 2)
+    assert db.session.get(Proposal, applies.id).base_number == 3
+    assert proposal_views.view(rep, applies.id).against_current is None
+
+
+def test_overlapping_live_proposals_are_flagged_on_both(rep, people):
+    other = people["other_representative"]
+    mine = draft(rep)
+    proposals.add_change(rep, mine.id, 1, RELABEL)
+    proposals.move(rep, mine.id, "open")
+    theirs = proposals.create(other, "gov", "الصحة", "سبب")
+    proposals.add_change(
+        other, theirs.id, 1, {"op": "retire", "id": "health", "children": "promote"}
+    )
+    proposals.move(other, theirs.id, "open")
+    elsewhere = proposals.create(other, "gov", "التعليم", "سبب")
+    proposals.add_change(
+        other, elsewhere.id, 1, {"op": "relabel", "id": "education", "labels": {"en": "Schooling"}}
+    )
+    proposals.move(other, elsewhere.id, "open")
+    view = proposal_views.view(rep, mine.id)
+    assert list(view.overlaps) == [theirs.id]
+    assert [(o.kind, o.theirs) for o in view.overlaps[theirs.id]] == [("inside", "health")]
+    back = proposal_views.view(other, theirs.id)
+    assert [(o.kind, o.theirs) for o in back.overlaps[mine.id]] == [("around", "dental")]
+
+
+def test_the_list_filters_by_status_agency_concept_and_folded_words(rep, people):
+    first = draft(rep, "الأسرة والطفولة")
+    proposals.add_change(rep, first.id, 1, RELABEL)
+    proposals.move(rep, first.id, "open")
+    second = proposals.create(people["coordinator"], "gov", "Schools", "Why")
+    proposals.add_change(people["coordinator"], second.id, 1, {"op": "retire", "id": "hospitals"})
+    proposals.move(people["coordinator"], second.id, "open")
+    reader = people["observer"]
+
+    def ids(**filters):
+        return [
+            p.id
+            for p in proposal_views.listing(reader, proposal_views.Filters(**filters)).proposals
+        ]
+
+    assert ids(text="اسره") == [first.id]  # hamza, taa marbuta and "ال" folded
+    assert ids(agency="moh") == [first.id]
+    assert ids(concept="hospitals") == [second.id]
+    assert sorted(ids(status="open")) == sorted([first.id, second.id])
+    counts = proposal_views.listing(reader, proposal_views.Filters()).counts
+    assert counts["open"] == 2
+
+
+def test_the_pages_in_arabic(client, rep, sign_in):
+    sign_in("representative")
+    created = client.post(
+        "/proposals/new", data={"taxonomy": "gov", "title": "طب الأسنان", "rationale": "أوضح"}
+    )
+    assert created.status_code == 303
+    page_url = created.headers["Location"]
+    page = client.get(page_url + "?op=relabel")
+    assert page.status_code == 200 and "مسودة" in page.text
+    revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page.text).group(1)
+    bad = client.post(
+        page_url + "/changes",
+        data={"revision": revision, "op": "relabel", "concept": "clinics", "label_en": "Hospitals"},
+    )
+    assert bad.status_code == 422 and "Hospitals" in bad.text and 'value="clinics"' in bad.text
+    added = client.post(
+        page_url + "/changes",
+        data={"revision": revision, "op": "relabel", "concept": "dental", "label_ar": "الأسنان"},
+    )
+    assert added.status_code == 303
+    page = client.get(page_url).text
+    assert "الأسنان" in page and "قُدّمت للنقاش" not in page
+    listing = client.get("/proposals/?q=اسنان").text
+    assert "طب الأسنان" in listing

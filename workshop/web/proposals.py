@@ -1,0 +1,220 @@
+"""Proposals: the list, a new proposal, its page with the composer, and the buttons that
+change it. Each view parses the form, calls one service and renders (or redirects back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..services import proposal_views, proposals, taxonomies
+from ..services.errors import PermissionDenied, ServiceError
+from .forms import ChangeForm, ProposalForm, RevisionForm, change_form, show_error
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+OPS = ("add", "relabel", "move", "retire", "merge")
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """Every proposal the reader may see, filtered by taxonomy, status, agency, concept or
+    words of the title and rationale."""
+    filters = proposal_views.Filters(
+        slug=request.args.get("taxonomy", ""),
+        status=request.args.get("status", ""),
+        agency=request.args.get("agency", ""),
+        concept=request.args.get("concept", ""),
+        text=request.args.get("q", "")[:200],
+    )
+    found = proposal_views.listing(current_user, filters)
+    return render_template(
+        "proposals/index.html",
+        listing=found,
+        filters=filters,
+        taxonomies=taxonomies.list_taxonomies(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    form = ProposalForm()
+    form.taxonomy.choices = [
+        (slug, name_ar if _arabic() else name_en)
+        for slug, name_ar, name_en in proposal_views.proposable(current_user)
+    ]
+    if request.method == "GET" and request.args.get("taxonomy"):
+        form.taxonomy.data = request.args["taxonomy"]
+    if form.validate_on_submit():
+        try:
+            proposal = proposals.create(
+                current_user,
+                form.taxonomy.data or "",
+                form.title.data or "",
+                form.rationale.data or "",
+            )
+        except ServiceError as error:
+            show_error(form, error, "title")
+        else:
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    return render_template("proposals/new.html", form=form), 422 if form.errors else 200
+
+
+def _arabic() -> bool:
+    from flask_babel import get_locale
+
+    return str(get_locale()) == "ar"
+
+
+@bp.get("/<int:proposal_id>")
+@login_required
+def show(proposal_id: int) -> ResponseReturnValue:
+    return _page(proposal_id)
+
+
+def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    view = proposal_views.view(current_user, proposal_id)
+    composer = forms.get("composer") or change_form()
+    composer.revision.data = str(view.proposal.revision)
+    if request.args.get("concept") and not composer.concept.data:
+        composer.concept.data = request.args["concept"]
+    edit = forms.get("edit") or ProposalForm(
+        formdata=None, title=view.proposal.title, rationale=view.proposal.rationale
+    )
+    edit.revision.data = str(view.proposal.revision)
+    button = RevisionForm(formdata=None, revision=str(view.proposal.revision))
+    return render_template(
+        "proposals/show.html",
+        view=view,
+        composer=composer,
+        chosen_op=forms.get("op") or request.args.get("op", "add"),
+        ops=OPS,
+        edit=edit,
+        button=button,
+    ), status
+
+
+@bp.post("/<int:proposal_id>/changes")
+@login_required
+def add_change(proposal_id: int) -> ResponseReturnValue:
+    form = change_form()
+    if form.validate_on_submit():
+        try:
+            proposals.add_change(
+                current_user, proposal_id, int(form.revision.data or 0), _change(form)
+            )
+        except PermissionDenied:
+            raise  # the 403 page
+        except ServiceError as error:
+            show_error(form, error, "concept")
+        else:
+            flash(_l("The change is added."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#changes", 303)
+    return _page(proposal_id, 422, composer=form, op=form.op.data)
+
+
+def _change(form: ChangeForm) -> dict[str, Any]:
+    """The engine's JSON form of the action the composer describes."""
+    op = form.op.data or ""
+    concept = (form.concept.data or "").strip()
+    labels = {k: v for k, v in (("ar", form.label_ar.data), ("en", form.label_en.data)) if v}
+    notes = {k: v for k, v in (("ar", form.note_ar.data), ("en", form.note_en.data)) if v}
+    if op == "add":
+        return {
+            "op": op,
+            "id": "",
+            "parent": form.parent.data or None,
+            "labels": labels,
+            "notes": notes,
+        }
+    if op == "relabel":
+        return {"op": op, "id": concept, "labels": labels, "notes": notes}
+    if op == "move":
+        return {"op": op, "id": concept, "parent": form.parent.data or None}
+    if op == "retire":
+        return {
+            "op": op,
+            "id": concept,
+            "children": form.children.data or "promote",
+            "replaced_by": form.replaced_by.data or None,
+        }
+    return {"op": op, "id": concept, "into": (form.into.data or "").strip()}
+
+
+@bp.post("/<int:proposal_id>/changes/<int:index>/remove")
+@login_required
+def remove_change(proposal_id: int, index: int) -> ResponseReturnValue:
+    return _button(
+        proposal_id,
+        lambda revision: proposals.remove_change(current_user, proposal_id, revision, index),
+    )
+
+
+@bp.post("/<int:proposal_id>/changes/<int:index>/earlier")
+@login_required
+def earlier(proposal_id: int, index: int) -> ResponseReturnValue:
+    return _button(
+        proposal_id,
+        lambda revision: proposals.move_change(current_user, proposal_id, revision, index, -1),
+    )
+
+
+@bp.post("/<int:proposal_id>/rebase")
+@login_required
+def rebase(proposal_id: int) -> ResponseReturnValue:
+    return _button(
+        proposal_id, lambda revision: proposals.rebase(current_user, proposal_id, revision)
+    )
+
+
+@bp.post("/<int:proposal_id>/status/<target>")
+@login_required
+def status(proposal_id: int, target: str) -> ResponseReturnValue:
+    form = RevisionForm()
+    note = form.note.data or ""
+    return _button(
+        proposal_id, lambda _revision: proposals.move(current_user, proposal_id, target, note)
+    )
+
+
+def _button(proposal_id: int, action: Any) -> ResponseReturnValue:
+    """A button of the proposal's page: do it, then back to the page (with the refusal)."""
+    form = RevisionForm()
+    if form.validate_on_submit():
+        try:
+            action(int(form.revision.data or 0))
+        except PermissionDenied:
+            raise  # the 403 page
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+    return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#changes", 303)
+
+
+@bp.post("/<int:proposal_id>/edit")
+@login_required
+def edit(proposal_id: int) -> ResponseReturnValue:
+    form = ProposalForm()
+    form.taxonomy.choices = [("-", "-")]
+    form.taxonomy.data = "-"
+    if form.validate_on_submit():
+        try:
+            proposals.edit(
+                current_user,
+                proposal_id,
+                int(form.revision.data or 0),
+                form.title.data or "",
+                form.rationale.data or "",
+            )
+        except PermissionDenied:
+            raise  # the 403 page
+        except ServiceError as error:
+            show_error(form, error, "title")
+        else:
+            flash(_l("The proposal is saved."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+    return _page(proposal_id, 422, edit=form)
