@@ -232,3 +232,86 @@ def test_the_pages_in_arabic(client, rep, sign_in):
     assert "الأسنان" in page and "قُدّمت للنقاش" not in page
     listing = client.get("/proposals/?q=اسنان").text
     assert "طب الأسنان" in listing
+
+
+def open_proposal(rep):
+    proposal = draft(rep)
+    proposals.add_change(rep, proposal.id, 1, RELABEL)
+    proposals.move(rep, proposal.id, "open")
+    return proposal
+
+
+def test_a_discussion_in_threads_with_objections_edits_hiding_and_resolution(rep, people):
+    from workshop.models import CommentEdit
+    from workshop.services import comments
+
+    proposal = open_proposal(rep)
+    other, coordinator, observer = (
+        people["other_representative"],
+        people["coordinator"],
+        people["observer"],
+    )
+    first = comments.post(
+        other, proposal.id, "لماذا؟\nانظر https://example.org/a?b=1&c=2", "question"
+    )
+    reply = comments.post(rep, proposal.id, "لأن التسمية أوضح", reply_to=first.id)
+    nested = comments.post(other, proposal.id, "شكرًا", reply_to=reply.id)  # joins the thread
+    objection = comments.post(other, proposal.id, "نعترض: يمس خدماتنا", "objection")
+    with pytest.raises(PermissionDenied):
+        comments.post(observer, proposal.id, "رأيي")
+    for body in ("", "  ", "ب" * 10_001):
+        with pytest.raises(ServiceError):
+            comments.post(other, proposal.id, body)
+        db.session.rollback()
+    threads = comments.threads(observer, proposal.id)
+    assert [(t.first.id, [r.id for r in t.replies]) for t in threads] == [
+        (first.id, [reply.id, nested.id]),
+        (objection.id, []),
+    ]
+    comments.edit(rep, reply.id, "لأن التسمية أوضح للمواطن")
+    assert db.session.scalar(select(CommentEdit.body)) == "لأن التسمية أوضح"
+    with pytest.raises(PermissionDenied):
+        comments.edit(other, reply.id, "تعديل")
+    with pytest.raises(PermissionDenied):
+        comments.hide(rep, objection.id, "خارج الموضوع")
+    comments.hide(coordinator, objection.id, "خارج الموضوع")
+    with pytest.raises(PermissionDenied):
+        comments.resolve(other, first.id)  # not the proposal's agency
+    comments.resolve(rep, nested.id)  # resolves its thread
+    db.session.expire_all()
+    assert db.session.get(type(first), first.id).resolved_by_id == rep.id
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action.like("comment.%"))
+    ).all()
+    assert actions.count("comment.posted") == 4 and "comment.hidden" in actions
+
+
+def test_the_discussion_on_the_page_and_its_polled_fragment(client, rep, people, sign_in):
+    from workshop.services import comments
+
+    proposal = open_proposal(rep)
+    comments.post(
+        people["other_representative"],
+        proposal.id,
+        "<script>x</script> https://example.org/x",
+        "objection",
+    )
+    sign_in("representative")
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert 'hx-trigger="every 5s"' in page and "&lt;script&gt;" in page and "<script>x" not in page
+    assert 'href="https://example.org/x" rel="nofollow noopener noreferrer"' in page
+    assert "اعتراض" in page
+    fragment = client.get(f"/proposals/{proposal.id}/comments", headers={"HX-Request": "true"})
+    assert (
+        fragment.status_code == 200
+        and "<html" not in fragment.text
+        and "example.org" in fragment.text
+    )
+    posted = client.post(
+        f"/proposals/{proposal.id}/comments", data={"body": "ردّنا", "kind": "comment"}
+    )
+    assert posted.status_code == 303 and "#comment-" in posted.headers["Location"]
+    assert (
+        "ردّنا"
+        in client.get(f"/proposals/{proposal.id}/comments", headers={"HX-Request": "true"}).text
+    )

@@ -196,6 +196,41 @@ MATRIX = [
         {"revision": "0"},
         (SIGN_IN, 403, 403, 403),
     ),
+    (
+        "GET",
+        "/proposals/<int:proposal_id>/comments",
+        "/proposals/{proposal}/comments",
+        None,
+        (SIGN_IN, 303, 303, 303),  # a browser is sent to the page; htmx gets the fragment
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/comments",
+        "/proposals/{proposal}/comments",
+        {"body": "رأي", "kind": "comment"},
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/comments/<int:comment_id>/edit",
+        "/proposals/{proposal}/comments/{comment}/edit",
+        {"body": "تعديل"},
+        (SIGN_IN, 403, 403, 303),  # only its author (the coordinator) edits it
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/comments/<int:comment_id>/hide",
+        "/proposals/{proposal}/comments/{comment}/hide",
+        {"reason": "خارج الموضوع"},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/proposals/<int:proposal_id>/comments/<int:comment_id>/resolve",
+        "/proposals/{proposal}/comments/{comment}/resolve",
+        {},
+        (SIGN_IN, 403, 303, 303),
+    ),
     # the read API: a session or a token; anonymous callers get 401
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),
@@ -248,7 +283,11 @@ def hall(database_url, tmp_path_factory, password_hash) -> Iterator[Hall]:
         people = create_people(Factory(password_hash))
         publish_gov()
         ids = {role: user.id for role, user in people.items()}
-        yield Hall(app, ids, open_proposal(people["representative"]))
+        proposal = open_proposal(people["representative"])
+        from workshop.services import comments
+
+        comment = comments.post(people["coordinator"], proposal, "سؤال", "question").id
+        yield Hall(app, ids, proposal, comment)
         db.session.remove()
         empty_tables(db.engine, db.metadata)
         db.engine.dispose()
@@ -271,6 +310,7 @@ class Hall:
     app: Flask
     user_ids: dict[str, int]
     proposal_id: int
+    comment_id: int
 
     def client_of(self, role: str) -> FlaskClient:
         """A fresh client signed in as the role's user (anonymous: signed out)."""
@@ -286,7 +326,11 @@ class Hall:
 
 @pytest.mark.parametrize(("method", "path", "data", "role", "status"), CASES)
 def test_route_answers_role(hall, method, path, data, role, status):
-    url = path.format(target=hall.user_ids["other_representative"], proposal=hall.proposal_id)
+    url = path.format(
+        target=hall.user_ids["other_representative"],
+        proposal=hall.proposal_id,
+        comment=hall.comment_id,
+    )
     response = hall.client_of(role).open(url, method=method, data=data)
     assert response.status_code == status, response.text[:500]
     if status == 403:

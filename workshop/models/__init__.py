@@ -2,7 +2,7 @@
 
 from .accounts import Agency, AuditEntry, Role, User
 from .base import db, utcnow
-from .proposals import Proposal, ProposalEvent
+from .proposals import Comment, CommentEdit, Proposal, ProposalEvent
 from .tokens import ApiToken
 from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
 
@@ -10,6 +10,8 @@ __all__ = [
     "Agency",
     "ApiToken",
     "AuditEntry",
+    "Comment",
+    "CommentEdit",
     "ConceptRevision",
     "HistoryMaintenance",
     "Proposal",

@@ -66,3 +66,38 @@ class ProposalEvent(db.Model):  # type: ignore[name-defined]
 
     proposal: Mapped[Proposal] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class Comment(db.Model):  # type: ignore[name-defined]
+    """A comment on a proposal (a reply names its thread's first comment as `parent`). A
+    coordinator may hide it, with a reason; the first comment of a thread may be marked
+    resolved."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # comment, objection or question
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    agency: Mapped[Agency | None] = relationship()
+
+
+class CommentEdit(db.Model):  # type: ignore[name-defined]
+    """A comment's text before one of its edits."""
+
+    __tablename__ = "comment_edit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

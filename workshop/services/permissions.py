@@ -28,7 +28,8 @@ class Permission(enum.StrEnum):
     ACT_FOR_AGENCY = "agency.act"  # propose, comment and vote in an agency's name
     VIEW_PROPOSALS = "proposals.view"
     PROPOSE = "proposals.create"  # a representative for its agency, a coordinator for all
-    MODERATE = "proposals.moderate"  # any proposal's status and content
+    MODERATE = "proposals.moderate"  # any proposal's status and content; hide comments
+    COMMENT = "proposals.comment"
 
 
 COORDINATOR, REPRESENTATIVE, OBSERVER = Role.COORDINATOR, Role.REPRESENTATIVE, Role.OBSERVER
@@ -47,6 +48,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.VIEW_PROPOSALS: EVERYONE,
     Permission.PROPOSE: frozenset({REPRESENTATIVE, COORDINATOR}),
     Permission.MODERATE: frozenset({COORDINATOR}),
+    Permission.COMMENT: frozenset({REPRESENTATIVE, COORDINATOR}),
 }
 # Roles whose members act for one agency only: given an agency, it must be their own.
 AGENCY_BOUND = frozenset({REPRESENTATIVE})

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..consensus import LIVE, Overlap, Status, editable, next_statuses, overlaps
-from ..models import Agency, Proposal, Role, db
+from ..models import Agency, Proposal, Role, Taxonomy, db
 from ..storage import revisions
 from ..taxonomy import Change, Outcome, Tree, apply, search_fold
 from . import proposals, taxonomies
@@ -33,6 +33,7 @@ class Listing:
     proposals: list[Proposal]
     counts: Counter[str]  # by status, under the other filters
     agencies: list[Agency] = field(default_factory=list)
+    taxonomies: list[Taxonomy] = field(default_factory=list)
 
 
 def listing(actor: Actor, filters: Filters) -> Listing:
@@ -52,7 +53,7 @@ def listing(actor: Actor, filters: Filters) -> Listing:
     if filters.status:
         found = [p for p in found if p.status == filters.status]
     agencies = list(db.session.scalars(select(Agency).order_by(Agency.code)))
-    return Listing(found, counts, agencies)
+    return Listing(found, counts, agencies, [t for t, _v in taxonomies.list_taxonomies(actor)])
 
 
 @dataclass
@@ -132,3 +133,10 @@ def proposable(actor: Actor) -> list[tuple[str, str, str]]:
         for t, latest in taxonomies.list_taxonomies(actor)
         if latest is not None
     ]
+
+
+def view_allowed(actor: Actor, proposal_id: int) -> None:
+    """Raise unless `actor` may read the proposal (and so its discussion)."""
+    require(actor, Permission.VIEW_PROPOSALS)
+    if not visible(actor, proposals.get(proposal_id)):
+        raise NotFound(str(_l("No such proposal.")))

@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, api, auth, browser, context, errors, main, proposals, security, uploads
+from . import (
+    admin,
+    api,
+    auth,
+    browser,
+    comments,
+    context,
+    errors,
+    main,
+    proposals,
+    security,
+    uploads,
+)
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (main.bp, auth.bp, admin.bp, api.bp, browser.bp, uploads.bp, proposals.bp):
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        admin.bp,
+        api.bp,
+        browser.bp,
+        uploads.bp,
+        proposals.bp,
+        comments.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     context.init_app(app)

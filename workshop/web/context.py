@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..services.browsing import kind_of
 from ..services.permissions import Permission, Role, allowed
@@ -41,6 +42,10 @@ ACTION_NAMES = {
     "proposal.change_moved": _l("changes of a proposal reordered"),
     "proposal.status": _l("proposal status changed"),
     "proposal.rebased": _l("proposal brought up to date"),
+    "comment.posted": _l("comment posted"),
+    "comment.edited": _l("comment edited"),
+    "comment.hidden": _l("comment hidden"),
+    "comment.resolved": _l("discussion thread resolved"),
 }
 
 PROPOSAL_STATUSES = {
@@ -70,6 +75,7 @@ COMPOSER_ACTIONS = {
     "retire": _l("Retire"),
     "merge": _l("Merge into another"),
 }
+COMMENT_KINDS = {"objection": _l("Objection"), "question": _l("Question")}
 OVERLAP_KINDS = {
     "same": _l("touches the same concept"),
     "inside": _l("changes a concept above this one's"),
@@ -173,6 +179,21 @@ DETAIL_FIELDS = {
 }
 
 
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def linkify(text: str) -> Markup:
+    """Plain text as HTML: escaped, line breaks kept (by CSS), web addresses as links that
+    pass no ranking and no window to the page they open."""
+    escaped = str(escape(text))
+    return Markup(
+        URL.sub(
+            lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener noreferrer">{m.group(0)}</a>',
+            escaped,
+        )
+    )
+
+
 def local_time(moment: datetime | None, style: str = "medium") -> Markup:
     """A stored (UTC) time in the workshop's zone, with the zone shown, in a <time>."""
     if moment is None:
@@ -187,6 +208,8 @@ def local_time(moment: datetime | None, style: str = "medium") -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(linkify)
+
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {
@@ -206,6 +229,7 @@ def init_app(app: Flask) -> None:
             "status_action": lambda status: STATUS_ACTIONS.get(status, status),
             "composer_action": lambda op: COMPOSER_ACTIONS.get(op, op),
             "overlap_kind": lambda kind: OVERLAP_KINDS.get(kind, kind),
+            "comment_kind": lambda kind: COMMENT_KINDS.get(kind, kind),
             "language_name": lambda code: language_name(
                 code, str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
             ),

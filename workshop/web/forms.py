@@ -198,3 +198,23 @@ class RevisionForm(FlaskForm):
 
     revision = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=10_000)])
+    kind = SelectField(_l("It is"), validators=[DataRequired()])
+    reply_to = HiddenField()
+
+
+def comment_form() -> CommentForm:
+    form = CommentForm()
+    form.kind.choices = [
+        ("comment", str(_l("a comment"))),
+        ("question", str(_l("a question"))),
+        ("objection", str(_l("an objection"))),
+    ]
+    return form
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("Why it is hidden"), validators=[DataRequired(), Length(max=1000)])

@@ -10,9 +10,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..services import proposal_views, proposals, taxonomies
+from ..services import comments, proposal_views, proposals
 from ..services.errors import PermissionDenied, ServiceError
-from .forms import ChangeForm, ProposalForm, RevisionForm, change_form, show_error
+from . import comments as comment_views
+from .forms import (
+    ChangeForm,
+    HideForm,
+    ProposalForm,
+    RevisionForm,
+    change_form,
+    comment_form,
+    show_error,
+)
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 OPS = ("add", "relabel", "move", "retire", "merge")
@@ -35,7 +44,6 @@ def index() -> ResponseReturnValue:
         "proposals/index.html",
         listing=found,
         filters=filters,
-        taxonomies=taxonomies.list_taxonomies(current_user),
     )
 
 
@@ -60,8 +68,21 @@ def new() -> ResponseReturnValue:
         except ServiceError as error:
             show_error(form, error, "title")
         else:
-            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    return render_template("proposals/new.html", form=form), 422 if form.errors else 200
+            concept = request.form.get("concept") or None
+            return redirect(
+                url_for(
+                    "proposals.show",
+                    proposal_id=proposal.id,
+                    concept=concept,
+                    op="relabel" if concept else None,
+                )
+                + ("#composer" if concept else ""),
+                303,
+            )
+    concept = (request.values.get("concept") or "")[:200]
+    return render_template("proposals/new.html", form=form, concept=concept), (
+        422 if form.errors else 200
+    )
 
 
 def _arabic() -> bool:
@@ -80,6 +101,8 @@ def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVa
     view = proposal_views.view(current_user, proposal_id)
     composer = forms.get("composer") or change_form()
     composer.revision.data = str(view.proposal.revision)
+    chosen_op = forms.get("op") or request.args.get("op", "add")
+    composer.op.data = chosen_op if chosen_op in OPS else "add"
     if request.args.get("concept") and not composer.concept.data:
         composer.concept.data = request.args["concept"]
     edit = forms.get("edit") or ProposalForm(
@@ -87,11 +110,26 @@ def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVa
     )
     edit.revision.data = str(view.proposal.revision)
     button = RevisionForm(formdata=None, revision=str(view.proposal.revision))
+    mode, target = comment_views.form_mode()
+    discussion = comments.discussion(current_user, proposal_id)
+    comment = comment_form()
+    if mode == "reply":
+        comment.reply_to.data = str(target)
+    if mode == "edit":
+        comment.body.data = comments.body_of(current_user, target or 0)
     return render_template(
         "proposals/show.html",
+        discussion=discussion,
+        comment=comment,
+        comment_mode=mode,
+        comment_target=target,
+        hide_form=HideForm(formdata=None),
+        action_form=RevisionForm(formdata=None),
+        proposal_id=proposal_id,
+        edit_minutes=comments.EDIT_MINUTES,
         view=view,
         composer=composer,
-        chosen_op=forms.get("op") or request.args.get("op", "add"),
+        chosen_op=composer.op.data,
         ops=OPS,
         edit=edit,
         button=button,

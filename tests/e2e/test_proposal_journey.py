@@ -1,0 +1,81 @@
+"""A representative writes a proposal on a phone, in Arabic: three changes, one refused with
+its reason next to the form, then submitted for discussion. Screenshots under
+build/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_write_a_proposal_with_three_changes_and_submit_it(live_server, published, phone):
+    page = phone
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server, "rep-moh")
+    page.goto(f"{live_server}/proposals/")
+    page.get_by_role("link", name="مقترح جديد").click()
+    page.get_by_label("العنوان").fill("تنظيم خدمات الصحة")
+    page.get_by_label("المبررات: لماذا هذا التغيير؟").fill("تسميات أوضح للمواطنين")
+    page.get_by_role("button", name="أنشئ المسودة").click()
+    expect(page.locator("h1")).to_have_text("تنظيم خدمات الصحة")
+
+    # 1. relabel
+    page.get_by_role("link", name="غيّر التسمية").click()
+    page.get_by_label("المفهوم (المعرّف)").fill("dental")
+    page.get_by_label("التسمية بالعربية").fill("طب الأسنان")
+    page.get_by_role("button", name="أضف التغيير").click()
+    expect(page.locator(".proposal-changes li")).to_have_count(1)
+    # 2. add a concept under health
+    page.get_by_role("link", name="أضف مفهومًا").click()
+    page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("health")
+    page.get_by_label("التسمية بالعربية").fill("الصيدليات")
+    page.get_by_label("التسمية بالإنجليزية").fill("Pharmacies")
+    page.get_by_role("button", name="أضف التغيير").click()
+    expect(page.locator(".proposal-changes li")).to_have_count(2)
+    # a move into its own subtree is refused, with the reason by the form
+    page.get_by_role("link", name="انقل").click()
+    page.get_by_label("المفهوم (المعرّف)").fill("health")
+    page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("clinics")
+    page.get_by_role("button", name="أضف التغيير").click()
+    expect(page.locator(".field-error")).to_contain_text("حلقة")
+    assert fits(page)
+    page.screenshot(path=str(SHOTS / "phone-ar-proposal-refused-change.png"), full_page=True)
+    # 3. fixed: move the public schools to education
+    page.get_by_label("المفهوم (المعرّف)").fill("public-schools")
+    page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("education")
+    page.get_by_role("button", name="أضف التغيير").click()
+    expect(page.locator(".proposal-changes li")).to_have_count(3)
+    expect(page.locator(".proposal-changes")).to_contain_text("الصيدليات")
+    assert fits(page)
+    page.screenshot(path=str(SHOTS / "phone-ar-proposal-draft.png"), full_page=True)
+
+    page.get_by_role("button", name="قدّمه للنقاش").click()
+    expect(page.locator(".facts .badge")).to_have_text("مفتوح للنقاش")
+    page.goto(f"{live_server}/proposals/")
+    expect(page.locator(".proposal-list")).to_contain_text("تنظيم خدمات الصحة")
+    assert fits(page)
+    page.screenshot(path=str(SHOTS / "phone-ar-proposals.png"), full_page=True)
+    # the page itself answered 422 once (the refused change); nothing else went wrong
+    assert [e for e in page.console_errors if "status of 422" not in e] == []

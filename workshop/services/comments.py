@@ -1,0 +1,184 @@
+"""Discussion of a proposal: threads of comments, each comment plain text that may mark
+itself an objection or a question. Its author may edit it for a while (the old text is
+kept), a coordinator may hide it with a reason, and the proposal's agency or a coordinator
+marks a thread resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..models import Comment, CommentEdit, Role, db, utcnow
+from . import audit, proposal_views, proposals
+from .errors import NotFound, PermissionDenied, ServiceError
+from .permissions import Actor, Permission, allowed
+from .unit_of_work import use_case
+
+KINDS = ("comment", "objection", "question")
+MAX_BODY = 10_000
+EDIT_MINUTES = 15
+
+
+@dataclass
+class Thread:
+    first: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Discussion:
+    threads: list[Thread]
+    can_comment: bool
+    can_hide: bool
+    can_resolve: bool
+    editable: set[int] = field(default_factory=set)  # the reader's comments still editable
+
+
+def discussion(actor: Actor, proposal_id: int) -> Discussion:
+    """The proposal's threads and what the reader may do with them."""
+    found = threads(actor, proposal_id)
+    proposal = proposals.get(proposal_id)
+    return Discussion(
+        found,
+        can_comment=allowed(actor, Permission.COMMENT),
+        can_hide=allowed(actor, Permission.MODERATE),
+        can_resolve=_resolves(actor, proposal.agency_id),
+        editable={
+            c.id
+            for t in found
+            for c in (t.first, *t.replies)
+            if c.author_id == actor.id and c.hidden_reason is None and _recent(c)
+        },
+    )
+
+
+def _recent(comment: Comment) -> bool:
+    posted = comment.created_at
+    posted = posted if posted.tzinfo is not None else posted.replace(tzinfo=UTC)
+    return utcnow() - posted <= timedelta(minutes=EDIT_MINUTES)
+
+
+def _resolves(actor: Actor, agency_id: int | None) -> bool:
+    return actor.role is Role.COORDINATOR or (
+        actor.role is Role.REPRESENTATIVE and actor.agency_id == agency_id
+    )
+
+
+def threads(actor: Actor, proposal_id: int) -> list[Thread]:
+    """The proposal's threads, oldest first, replies in order."""
+    proposal_views.view_allowed(actor, proposal_id)
+    rows = db.session.scalars(
+        select(Comment).where(Comment.proposal_id == proposal_id).order_by(Comment.id)
+    )
+    found: dict[int, Thread] = {}
+    for comment in rows:
+        if comment.parent_id is None:
+            found[comment.id] = Thread(comment)
+        elif comment.parent_id in found:
+            found[comment.parent_id].replies.append(comment)
+    return list(found.values())
+
+
+@use_case(Permission.COMMENT)
+def post(
+    actor: Actor, proposal_id: int, body: str, kind: str = "comment", reply_to: int | None = None
+) -> Comment:
+    proposal_views.view_allowed(actor, proposal_id)
+    text = _checked(body)
+    if kind not in KINDS:
+        raise ServiceError(str(_l("Choose a kind of comment.")), field="kind")
+    parent = None
+    if reply_to is not None:
+        parent = db.session.get(Comment, reply_to)
+        if parent is None or parent.proposal_id != proposal_id:
+            raise NotFound(str(_l("No such comment.")))
+        parent = db.session.get(Comment, parent.parent_id) if parent.parent_id else parent
+    comment = Comment(
+        proposal_id=proposal_id,
+        parent_id=parent.id if parent is not None else None,
+        author_id=actor.id,
+        agency_id=actor.agency_id,
+        kind=kind,
+        body=text,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(actor, "comment.posted", f"#{proposal_id}", comment=comment.id, kind=kind)
+    return comment
+
+
+def body_of(actor: Actor, comment_id: int) -> str:
+    """A comment's text, to be edited by its author."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.author_id != actor.id:
+        return ""
+    return comment.body
+
+
+def _checked(body: str) -> str:
+    text = body.replace("\r\n", "\n").strip()
+    if not text:
+        raise ServiceError(str(_l("Write something first.")), field="body")
+    if len(text) > MAX_BODY:
+        raise ServiceError(
+            str(_l("A comment has at most %(count)d characters.", count=MAX_BODY)), field="body"
+        )
+    return text
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(str(_l("No such comment.")))
+    return comment
+
+
+@use_case(Permission.COMMENT)
+def edit(actor: Actor, comment_id: int, body: str) -> Comment:
+    """Its author edits it within EDIT_MINUTES of posting; the text before is kept."""
+    comment = _comment(comment_id)
+    if comment.author_id != actor.id:
+        raise PermissionDenied(str(_l("Only its author edits a comment.")))
+    if not _recent(comment):
+        raise ServiceError(
+            str(_l("A comment can be edited for %(count)d minutes only.", count=EDIT_MINUTES)),
+            field="body",
+        )
+    if comment.hidden_reason is not None:
+        raise ServiceError(str(_l("A hidden comment cannot be edited.")))
+    db.session.add(CommentEdit(comment_id=comment.id, body=comment.body))
+    comment.body = _checked(body)
+    comment.edited_at = utcnow()
+    audit.record(actor, "comment.edited", f"#{comment.proposal_id}", comment=comment.id)
+    return comment
+
+
+@use_case(Permission.MODERATE)
+def hide(actor: Actor, comment_id: int, reason: str) -> Comment:
+    comment = _comment(comment_id)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(str(_l("Say why the comment is hidden.")), field="reason")
+    comment.hidden_reason = reason[:1000]
+    comment.hidden_by_id = actor.id
+    audit.record(
+        actor, "comment.hidden", f"#{comment.proposal_id}", comment=comment.id, reason=reason
+    )
+    return comment
+
+
+@use_case(Permission.VIEW_PROPOSALS)
+def resolve(actor: Actor, comment_id: int) -> Comment:
+    """Mark a thread resolved: the proposal's agency or a coordinator."""
+    comment = _comment(comment_id)
+    if comment.parent_id is not None:
+        comment = _comment(comment.parent_id)
+    proposal = proposals.get(comment.proposal_id)
+    if not _resolves(actor, proposal.agency_id):
+        raise PermissionDenied(str(_l("You are not allowed to do this.")))
+    comment.resolved_by_id = actor.id
+    audit.record(actor, "comment.resolved", f"#{proposal.id}", comment=comment.id)
+    return comment
