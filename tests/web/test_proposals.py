@@ -315,3 +315,22 @@ def test_the_discussion_on_the_page_and_its_polled_fragment(client, rep, people,
         "ردّنا"
         in client.get(f"/proposals/{proposal.id}/comments", headers={"HX-Request": "true"}).text
     )
+
+
+def test_the_read_api_gives_proposals_but_not_drafts(client, rep, people):
+    from workshop.services import tokens
+
+    shown = open_proposal(rep)
+    hidden = draft(rep, "مسودة")
+    secret = tokens.create(SYSTEM, "directory").secret
+    auth = {"Authorization": f"Bearer {secret}"}
+    listing = client.get("/api/v1/proposals?taxonomy=gov", headers=auth).json
+    assert [p["id"] for p in listing["proposals"]] == [shown.id] and listing["counts"] == {
+        "open": 1
+    }
+    one = client.get(f"/api/v1/proposals/{shown.id}", headers=auth).json
+    assert one["change_set"][0]["op"] == "relabel" and one["change_set"][0]["from"]
+    assert [(h["from"], h["to"]) for h in one["history"]] == [(None, "draft"), ("draft", "open")]
+    assert one["title"] == "طب الأسنان" and one["agency"] == "MOH"
+    missing = client.get(f"/api/v1/proposals/{hidden.id}", headers=auth)
+    assert missing.status_code == 404 and missing.json["status"] == 404

@@ -232,6 +232,14 @@ MATRIX = [
         (SIGN_IN, 403, 303, 303),
     ),
     # the read API: a session or a token; anonymous callers get 401
+    ("GET", "/api/v1/proposals", "/api/v1/proposals", None, (401, 200, 200, 200)),
+    (
+        "GET",
+        "/api/v1/proposals/<int:proposal_id>",
+        "/api/v1/proposals/{proposal}",
+        None,
+        (401, 200, 200, 200),
+    ),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/v1/taxonomies", "/api/v1/taxonomies", None, (401, 200, 200, 200)),
     (

@@ -7,6 +7,7 @@ from flask import Flask
 from . import (
     admin,
     api,
+    api_proposals,  # noqa: F401 (its routes join the api blueprint when imported)
     auth,
     browser,
     comments,

@@ -43,6 +43,16 @@ def _version_param(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
+    """The whole document: versions, then proposals (openapi_proposals)."""
+    from . import openapi_proposals
+
+    found = _versions_document()
+    found["paths"].update(openapi_proposals.PATHS)
+    found["components"]["schemas"].update(openapi_proposals.SCHEMAS)
+    return found
+
+
+def _versions_document() -> dict[str, Any]:
     texts = {"type": "object", "additionalProperties": {"type": "string"}}
     # The export schema refers to "#/$defs/x"; here those live under components/schemas.
     export = json.loads(json.dumps(export_schema()).replace('"#/$defs/', '"#/components/schemas/'))
