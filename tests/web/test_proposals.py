@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.web.taxonomy_files import EDITION, csv_bytes, publish_version
+from tests.web.taxonomy_files import EDITION, VERSION_2, csv_bytes, publish_version
 from workshop.models import AuditEntry, Proposal, db
 from workshop.services import proposal_views, proposals
 from workshop.services.errors import NotFound, PermissionDenied, ServiceError
@@ -334,3 +334,114 @@ def test_the_read_api_gives_proposals_but_not_drafts(client, rep, people):
     assert one["title"] == "طب الأسنان" and one["agency"] == "MOH"
     missing = client.get(f"/api/v1/proposals/{hidden.id}", headers=auth)
     assert missing.status_code == 404 and missing.json["status"] == 404
+
+
+def test_a_whole_tree_from_a_spreadsheet_becomes_changes(rep, people):
+    from dataclasses import replace
+
+    from workshop.services import proposal_files, uploads
+    from workshop.taxonomy import build, make_concept
+    from workshop.taxonomy.formats import csv_format
+
+    proposal = draft(rep)
+    proposals.add_change(rep, proposal.id, 1, RELABEL)  # the composer's change comes first
+    edited = build(
+        [
+            *(
+                replace(c, labels={**c.labels, "ar": "الرعاية الصحية"}) if c.id == "health" else c
+                for c in VERSION_2.concepts.values()
+            ),
+            make_concept(
+                "pharmacies", {"ar": "الصيدليات", "en": "Pharmacies"}, parent="health", position=9
+            ),
+        ]
+    )
+    # the agency's spreadsheet also keeps the composer's relabel of dental: no change twice
+    edited = build(
+        replace(c, labels={**c.labels, "en": "Teeth"}) if c.id == "dental" else c
+        for c in edited.concepts.values()
+    )
+    done = proposal_files.add_file(
+        rep, proposal.id, 2, uploads.Upload(csv_format.write(edited), "mine.csv")
+    )
+    assert done.added == 2 and done.pairs == []
+    stored = db.session.get(Proposal, proposal.id)
+    assert [(c["op"], c["id"]) for c in stored.changes] == [
+        ("relabel", "dental"),
+        ("relabel", "health"),
+        ("add", "pharmacies"),
+    ]
+
+
+def test_a_change_set_file_and_a_truncated_tree(rep, monkeypatch):
+    from workshop.services import proposal_files, uploads, versions
+
+    monkeypatch.setattr(versions, "MASS_RETIRE_MINIMUM", 0)  # the test tree is small
+    from workshop.taxonomy import build, make_concept
+    from workshop.taxonomy.formats import csv_format
+
+    proposal = draft(rep)
+    change_set = b'{"changes": [{"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}]}'
+    assert (
+        proposal_files.add_file(rep, proposal.id, 1, uploads.Upload(change_set, "set.json")).added
+        == 1
+    )
+    many = build(make_concept(f"s{n}", {"ar": f"خدمة {n}"}, position=n) for n in range(3))
+    with pytest.raises(ServiceError, match="retires") as refused:
+        proposal_files.add_file(
+            rep, proposal.id, 2, uploads.Upload(csv_format.write(many), "cut.csv")
+        )
+    assert refused.value.field == "allow_mass_retire"
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="explode"):
+        proposal_files.add_file(
+            rep, proposal.id, 2, uploads.Upload(b'[{"op": "explode", "id": "x"}]', "s.json")
+        )
+    db.session.rollback()
+    assert len(db.session.get(Proposal, proposal.id).changes) == 1
+
+
+def test_the_whole_tree_upload_on_the_page(client, rep, sign_in):
+    import io
+
+    from workshop.taxonomy import build, make_concept
+    from workshop.taxonomy.formats import csv_format
+
+    proposal = draft(rep)
+    sign_in("representative")
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert "/taxonomies/gov/v/2/export.csv" in page
+    edited = build(
+        [
+            *VERSION_2.concepts.values(),
+            make_concept("eyes", {"ar": "العيون"}, parent="health", position=9),
+        ]
+    )
+    data = {"revision": "1", "file": (io.BytesIO(csv_format.write(edited)), "mine.csv")}
+    done = client.post(
+        f"/proposals/{proposal.id}/file", data=data, content_type="multipart/form-data"
+    )
+    assert done.status_code == 303
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert "أُضيف تغيير واحد من الملف" in page and "العيون" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/proposals/4294967296",
+        "/api/v1/proposals/4294967296",
+        "/proposals/1/comments/4294967296/edit",
+    ],
+)
+def test_numbers_too_large_for_an_id_are_not_found(client, rep, sign_in, path):
+    sign_in("coordinator")
+    method = client.post if path.endswith("/edit") else client.get
+    assert method(path, data={"body": "x"}).status_code in (303, 404)
+
+
+def test_a_nul_in_the_filters_is_ignored(client, rep, sign_in):
+    sign_in("observer")
+    for query in ("q=%00", "taxonomy=g%00ov", "agency=M%00OH", "concept=%00"):
+        assert client.get(f"/api/v1/proposals?{query}").status_code in (200, 404), query
+        assert client.get(f"/proposals/?{query}").status_code in (200, 404), query

@@ -184,6 +184,13 @@ MATRIX = [
     ),
     (
         "POST",
+        "/proposals/<int:proposal_id>/file",
+        "/proposals/{proposal}/file",
+        {"revision": "0"},  # no file: back to the page, with the message
+        (SIGN_IN, 303, 303, 303),
+    ),
+    (
+        "POST",
         "/proposals/<int:proposal_id>/edit",
         "/proposals/{proposal}/edit",
         {"revision": "0", "title": "t", "rationale": "r"},

@@ -92,7 +92,7 @@ def post(
         raise ServiceError(str(_l("Choose a kind of comment.")), field="kind")
     parent = None
     if reply_to is not None:
-        parent = db.session.get(Comment, reply_to)
+        parent = db.session.get(Comment, reply_to) if 0 < reply_to < 2**31 else None
         if parent is None or parent.proposal_id != proposal_id:
             raise NotFound(str(_l("No such comment.")))
         parent = db.session.get(Comment, parent.parent_id) if parent.parent_id else parent
@@ -112,7 +112,7 @@ def post(
 
 def body_of(actor: Actor, comment_id: int) -> str:
     """A comment's text, to be edited by its author."""
-    comment = db.session.get(Comment, comment_id)
+    comment = db.session.get(Comment, comment_id) if 0 < comment_id < 2**31 else None
     if comment is None or comment.author_id != actor.id:
         return ""
     return comment.body
@@ -130,7 +130,7 @@ def _checked(body: str) -> str:
 
 
 def _comment(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
+    comment = db.session.get(Comment, comment_id) if 0 < comment_id < 2**31 else None
     if comment is None:
         raise NotFound(str(_l("No such comment.")))
     return comment

@@ -5,7 +5,7 @@ overlaps with other live proposals, and what the reader may do with it)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,6 +38,8 @@ class Listing:
 
 def listing(actor: Actor, filters: Filters) -> Listing:
     require(actor, Permission.VIEW_PROPOSALS)
+    # A NUL in a query parameter is no filter of ours, and PostgreSQL refuses it in text.
+    filters = Filters(*(value.replace("\x00", "") for value in astuple(filters)))
     query = select(Proposal).order_by(Proposal.updated_at.desc(), Proposal.id.desc())
     if filters.slug:
         query = query.where(Proposal.taxonomy_id == taxonomies.get_taxonomy(filters.slug).id)

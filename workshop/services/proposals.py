@@ -44,7 +44,8 @@ def mover(actor: Actor, proposal: Proposal) -> Mover | None:
 
 
 def get(proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
+    # Ids are 32-bit integers: a larger number in an address is no proposal, not a 500.
+    proposal = db.session.get(Proposal, proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None:
         raise NotFound(str(_l("No such proposal.")))
     return proposal
@@ -103,7 +104,7 @@ def _checked_text(title: str, rationale: str) -> tuple[str, str]:
     return title, rationale
 
 
-def _editing(actor: Actor, proposal_id: int, revision: int) -> Proposal:
+def editing(actor: Actor, proposal_id: int, revision: int) -> Proposal:
     """The proposal, if `actor` may change its content now and the form is not stale."""
     proposal = get(proposal_id)
     if mover(actor, proposal) is None:
@@ -127,7 +128,7 @@ def _editing(actor: Actor, proposal_id: int, revision: int) -> Proposal:
 
 @use_case(Permission.PROPOSE)
 def edit(actor: Actor, proposal_id: int, revision: int, title: str, rationale: str) -> Proposal:
-    proposal = _editing(actor, proposal_id, revision)
+    proposal = editing(actor, proposal_id, revision)
     proposal.title, proposal.rationale = _checked_text(title, rationale)
     proposal.search_text = search_fold(f"{proposal.title}\n{proposal.rationale}")
     audit.record(actor, "proposal.edited", f"#{proposal.id}")
@@ -140,7 +141,7 @@ def add_change(
 ) -> Proposal:
     """Add one change (the engine's JSON form) at the end; refused, with the reason, when the
     change set would not apply to the base version."""
-    proposal = _editing(actor, proposal_id, revision)
+    proposal = editing(actor, proposal_id, revision)
     if len(proposal.changes) >= MAX_CHANGES:
         raise ServiceError(str(_l("A proposal has at most %(count)d changes.", count=MAX_CHANGES)))
     earlier = changes_of(proposal)
@@ -148,19 +149,19 @@ def add_change(
         new = from_json(_completed(change, proposal, earlier))
     except ChangeFormatError as error:
         raise ServiceError(str(error), field="change") from None
-    _store(proposal, [*earlier, new])
+    store(proposal, [*earlier, new])
     audit.record(actor, "proposal.change_added", f"#{proposal.id}", op=new.op, concept=new.id)
     return proposal
 
 
 @use_case(Permission.PROPOSE)
 def remove_change(actor: Actor, proposal_id: int, revision: int, index: int) -> Proposal:
-    proposal = _editing(actor, proposal_id, revision)
+    proposal = editing(actor, proposal_id, revision)
     changes = changes_of(proposal)
     if not 0 <= index < len(changes):
         raise NotFound(str(_l("No such change.")))
     removed = changes.pop(index)
-    _store(proposal, changes)
+    store(proposal, changes)
     audit.record(actor, "proposal.change_removed", f"#{proposal.id}", concept=removed.id)
     return proposal
 
@@ -168,13 +169,13 @@ def remove_change(actor: Actor, proposal_id: int, revision: int, index: int) -> 
 @use_case(Permission.PROPOSE)
 def move_change(actor: Actor, proposal_id: int, revision: int, index: int, step: int) -> Proposal:
     """Move a change one place earlier (step -1) or later (+1)."""
-    proposal = _editing(actor, proposal_id, revision)
+    proposal = editing(actor, proposal_id, revision)
     changes = changes_of(proposal)
     other = index + step
     if step not in (-1, 1) or not (0 <= index < len(changes) and 0 <= other < len(changes)):
         raise NotFound(str(_l("No such change.")))
     changes[index], changes[other] = changes[other], changes[index]
-    _store(proposal, changes)
+    store(proposal, changes)
     audit.record(actor, "proposal.change_moved", f"#{proposal.id}", index=index, step=step)
     return proposal
 
@@ -199,7 +200,7 @@ def _completed(
     return data
 
 
-def _store(proposal: Proposal, changes: Sequence[Change]) -> None:
+def store(proposal: Proposal, changes: Sequence[Change]) -> None:
     """Keep the change set if it applies to the base version whole; else refuse, naming the
     first change that does not apply and why."""
     base = base_tree(proposal)
@@ -259,7 +260,7 @@ def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposa
 def rebase(actor: Actor, proposal_id: int, revision: int) -> Proposal:
     """Write the proposal against the current consensus version, when it applies to it
     without conflict (conflicts are shown, never resolved silently)."""
-    proposal = _editing(actor, proposal_id, revision)
+    proposal = editing(actor, proposal_id, revision)
     latest = revisions.latest(proposal.taxonomy)
     assert latest is not None
     current = revisions.read_tree(proposal.taxonomy, latest)

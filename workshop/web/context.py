@@ -42,6 +42,7 @@ ACTION_NAMES = {
     "proposal.change_moved": _l("changes of a proposal reordered"),
     "proposal.status": _l("proposal status changed"),
     "proposal.rebased": _l("proposal brought up to date"),
+    "proposal.file_added": _l("changes from a file added to a proposal"),
     "comment.posted": _l("comment posted"),
     "comment.edited": _l("comment edited"),
     "comment.hidden": _l("comment hidden"),

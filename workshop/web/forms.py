@@ -218,3 +218,10 @@ def comment_form() -> CommentForm:
 
 class HideForm(FlaskForm):
     reason = StringField(_l("Why it is hidden"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ProposalFileForm(FlaskForm):
+    revision = HiddenField(validators=[DataRequired()])
+    file = FileField(_l("The tree as you want it, or a change set"), validators=[FileRequired()])
+    match_labels = BooleanField(_l("Pair concepts by label (the file's ids differ)"))
+    allow_mass_retire = BooleanField(_l("Yes, retire them"))
