@@ -66,7 +66,12 @@ def main() -> None:
         proposal_rows, event_rows = [], []
         # A fifth of the proposals cluster on one branch (the bad shape of a hall that
         # argues over one category).
-        hot = [c for c in ids if base[c].parent == base.roots[0]][:200] or ids[:200]
+        hot: list[str] = []
+        frontier = [base.roots[0]]
+        while frontier and len(hot) < 200:  # the first 200 concepts of the first branch
+            concept = frontier.pop(0)
+            hot.append(concept)
+            frontier.extend(base.children_of(concept))
         for n in range(args.proposals):
             pool = hot if n % 5 == 0 else ids
             chosen = rng.sample(pool, 20)
@@ -91,6 +96,7 @@ def main() -> None:
                     "agency_id": rep.agency_id,
                     "status": "open" if n % 4 else "draft",
                     "changes": [to_json(c) for c in seen],
+                    "change_count": len(seen),
                     "touches": sorted(footprint(seen)),
                     "revision": 1,
                     "search_text": search_fold(f"مقترح {n}\nسبب المقترح {n}"),

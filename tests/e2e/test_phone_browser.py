@@ -27,6 +27,8 @@ PAGES = [
     "/taxonomies/gov/v/2/search?q=المدارس",
     "/taxonomies/gov/diff?a=1&b=2",
     "/taxonomies/import/",
+    "/proposals/",
+    "/proposals/new",
     "/admin/accounts",
     "/admin/tokens",
 ]

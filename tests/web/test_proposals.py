@@ -445,3 +445,19 @@ def test_a_nul_in_the_filters_is_ignored(client, rep, sign_in):
     for query in ("q=%00", "taxonomy=g%00ov", "agency=M%00OH", "concept=%00"):
         assert client.get(f"/api/v1/proposals?{query}").status_code in (200, 404), query
         assert client.get(f"/proposals/?{query}").status_code in (200, 404), query
+
+
+def test_the_home_page_shows_the_agency_s_proposals_and_those_open_for_discussion(
+    client, rep, people, sign_in
+):
+    mine = draft(rep, "مسودتنا")
+    opened = proposals.create(people["other_representative"], "gov", "مقترح مفتوح", "سبب")
+    proposals.add_change(people["other_representative"], opened.id, 1, RELABEL)
+    proposals.move(people["other_representative"], opened.id, "open")
+    sign_in("representative")
+    home = client.get("/").text
+    assert "مقترحات جهتك" in home and "مسودتنا" in home and "مقترح مفتوح" in home
+    sign_in("observer")
+    home = client.get("/").text
+    assert "مسودتنا" not in home and "مقترح مفتوح" in home
+    assert f"/proposals/{mine.id}" not in home

@@ -59,21 +59,36 @@ def overlaps(
     mine: frozenset[str], others: Mapping[int, frozenset[str]], parent_of: ParentOf
 ) -> list[Overlap]:
     """How the footprint `mine` meets each of `others` (proposal id -> footprint), sorted.
-    Work grows with the footprints and the tree's depth, not with the number of pairs."""
-    touching: dict[str, set[int]] = defaultdict(set)  # concept -> proposals touching it
-    below: dict[str, set[tuple[int, str]]] = defaultdict(set)  # concept -> touches under it
-    for proposal, concepts in others.items():
-        for concept in concepts:
-            touching[concept].add(proposal)
-            for above in ancestors(concept, parent_of):
-                below[above].add((proposal, concept))
-    found: set[Overlap] = set()
+    Each concept's path is walked once (a memo of which of mine lie at or above it), so
+    the work grows with the concepts the footprints touch, not with pairs or paths."""
+    above: dict[str, list[str]] = defaultdict(list)  # an ancestor -> mine under it
     for concept in mine:
-        found.update(Overlap(p, Kind.SAME, concept, concept) for p in touching.get(concept, ()))
-        found.update(Overlap(p, Kind.AROUND, concept, c) for p, c in below.get(concept, ()))
-        for above in ancestors(concept, parent_of):
-            found.update(Overlap(p, Kind.INSIDE, concept, above) for p in touching.get(above, ()))
-    return sorted(found)
+        for ancestor in ancestors(concept, parent_of):
+            above[ancestor].append(concept)
+    memo: dict[str, tuple[str, ...]] = {}  # a concept -> mine at or above it
+
+    def mine_at_or_above(concept: str | None) -> tuple[str, ...]:
+        chain: list[str] = []
+        while concept is not None and concept not in memo and len(chain) < 10_000:
+            chain.append(concept)
+            concept = parent_of(concept)
+        found = memo.get(concept, ()) if concept is not None else ()
+        for node in reversed(chain):
+            if node in mine:
+                found = (*found, node)
+            memo[node] = found
+        return found
+
+    result: set[Overlap] = set()
+    for other, theirs in others.items():
+        for concept in theirs:
+            if concept in mine:
+                result.add(Overlap(other, Kind.SAME, concept, concept))
+            for below in above.get(concept, ()):
+                result.add(Overlap(other, Kind.INSIDE, below, concept))
+            for over in mine_at_or_above(parent_of(concept)):
+                result.add(Overlap(other, Kind.AROUND, over, concept))
+    return sorted(result)
 
 
 def overlapping(found: Sequence[Overlap]) -> list[int]:

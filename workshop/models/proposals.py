@@ -35,6 +35,7 @@ class Proposal(db.Model):  # type: ignore[name-defined]
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    change_count: Mapped[int] = mapped_column(Integer, default=0)  # lists need no more
     # The concepts its changes touch (consensus.footprint), for overlaps and concept pages.
     touches: Mapped[list[str]] = mapped_column(JSON, default=list)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))

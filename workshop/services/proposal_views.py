@@ -4,11 +4,13 @@ overlaps with other live proposals, and what the reader may do with it)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import astuple, dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..consensus import LIVE, Overlap, Status, editable, next_statuses, overlaps
 from ..models import Agency, Proposal, Role, Taxonomy, db
@@ -34,28 +36,64 @@ class Listing:
     counts: Counter[str]  # by status, under the other filters
     agencies: list[Agency] = field(default_factory=list)
     taxonomies: list[Taxonomy] = field(default_factory=list)
+    next_offset: int | None = None  # where the next page starts, if there is one
 
 
-def listing(actor: Actor, filters: Filters) -> Listing:
+PAGE = 100
+
+
+def listing(actor: Actor, filters: Filters, offset: int = 0) -> Listing:
+    """A page of the proposals the filters keep (newest change first), and how many there
+    are in each status under the other filters."""
     require(actor, Permission.VIEW_PROPOSALS)
     # A NUL in a query parameter is no filter of ours, and PostgreSQL refuses it in text.
     filters = Filters(*(value.replace("\x00", "") for value in astuple(filters)))
-    query = select(Proposal).order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+    conditions = []
+    if actor.role is not Role.COORDINATOR:
+        seen = Proposal.status != Status.DRAFT.value
+        if actor.agency_id is not None:
+            seen = or_(seen, Proposal.agency_id == actor.agency_id)
+        conditions.append(seen)
     if filters.slug:
-        query = query.where(Proposal.taxonomy_id == taxonomies.get_taxonomy(filters.slug).id)
+        conditions.append(Proposal.taxonomy_id == taxonomies.get_taxonomy(filters.slug).id)
     if filters.agency:
         code = filters.agency.strip().upper()
-        query = query.join(Agency, Agency.id == Proposal.agency_id).where(Agency.code == code)
+        conditions.append(Proposal.agency.has(Agency.code == code))
     if filters.text.strip():
-        query = query.where(Proposal.search_text.contains(search_fold(filters.text)))
-    found = [p for p in db.session.scalars(query) if visible(actor, p)]
+        conditions.append(Proposal.search_text.contains(search_fold(filters.text)))
     if filters.concept:
-        found = [p for p in found if filters.concept in (p.touches or [])]
-    counts = Counter(p.status for p in found)
+        # touches is a JSON list of ids: its text holds the id in quotes
+        quoted = json.dumps(filters.concept.strip())
+        conditions.append(cast(Proposal.touches, String).contains(quoted))
+    counts = Counter(
+        {
+            status: count
+            for status, count in db.session.execute(
+                select(Proposal.status, func.count()).where(*conditions).group_by(Proposal.status)
+            )
+        }
+    )
     if filters.status:
-        found = [p for p in found if p.status == filters.status]
+        conditions.append(Proposal.status == filters.status)
+    found = list(
+        db.session.scalars(
+            select(Proposal)
+            .where(*conditions)
+            .options(selectinload(Proposal.agency), selectinload(Proposal.taxonomy))
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+            .offset(max(0, offset))
+            .limit(PAGE)
+        )
+    )
     agencies = list(db.session.scalars(select(Agency).order_by(Agency.code)))
-    return Listing(found, counts, agencies, [t for t, _v in taxonomies.list_taxonomies(actor)])
+    listing = Listing(found, counts, agencies, [t for t, _v in taxonomies.list_taxonomies(actor)])
+    shown = max(0, offset) + len(found)
+    listing.next_offset = (
+        shown
+        if shown < (counts[filters.status] if filters.status else sum(counts.values()))
+        else None
+    )
+    return listing
 
 
 @dataclass
@@ -79,10 +117,12 @@ class ProposalView:
 
 def visible(actor: Actor, proposal: Proposal) -> bool:
     """A draft is its agency's work in progress: others see it once it is submitted."""
-    return (
-        proposal.status != Status.DRAFT.value
-        or actor.role is Role.COORDINATOR
-        or (actor.agency_id is not None and actor.agency_id == proposal.agency_id)
+    return proposal.status != Status.DRAFT.value or _sees_drafts_of(actor, proposal.agency_id)
+
+
+def _sees_drafts_of(actor: Actor, agency_id: int | None) -> bool:
+    return actor.role is Role.COORDINATOR or (
+        actor.agency_id is not None and actor.agency_id == agency_id
     )
 
 
@@ -99,14 +139,16 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
     against = None
     if latest.number != proposal.base_number:
         against = apply(current, changes).outcomes
-    live = [
-        p
-        for p in proposals.of_taxonomy(proposal.taxonomy_id, sorted(LIVE | {Status.DRAFT}))
-        if p.id != proposal.id and visible(actor, p)
-    ]
+    live = {
+        other: frozenset(touches)
+        for other, status, agency, touches in proposals.footprints(
+            proposal.taxonomy_id, sorted(LIVE | {Status.DRAFT}), proposal.id
+        )
+        if status != Status.DRAFT.value or _sees_drafts_of(actor, agency)
+    }
     found = overlaps(
         frozenset(proposal.touches or []),
-        {p.id: frozenset(p.touches or []) for p in live},
+        live,
         lambda c: current[c].parent if c in current else None,
     )
     by_other: dict[int, list[Overlap]] = {}
@@ -120,7 +162,7 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
         current_number=latest.number,
         against_current=against,
         overlaps=by_other,
-        others={p.id: p for p in live if p.id in by_other},
+        others={p.id: p for p in proposals.by_ids(sorted(by_other))},
         moves=next_statuses(Status(proposal.status), who) if who is not None else [],
         can_edit=who is not None and editable(Status(proposal.status)),
     )

@@ -77,6 +77,7 @@ def create(actor: Actor, slug: str, title: str, rationale: str) -> Proposal:
         agency_id=actor.agency_id,
         status=Status.DRAFT.value,
         changes=[],
+        change_count=0,
         touches=[],
         revision=1,
         search_text=search_fold(f"{title}\n{rationale}"),
@@ -219,6 +220,7 @@ def store(proposal: Proposal, changes: Sequence[Change]) -> None:
         )
     seen = seen_in_order(changes, base)
     proposal.changes = [to_json(c) for c in seen]
+    proposal.change_count = len(seen)
     proposal.touches = sorted(footprint(seen))
 
 
@@ -277,12 +279,22 @@ def rebase(actor: Actor, proposal_id: int, revision: int) -> Proposal:
     return proposal
 
 
-def of_taxonomy(taxonomy_id: int, statuses: Sequence[Status]) -> list[Proposal]:
-    return list(
-        db.session.scalars(
-            select(Proposal).where(
-                Proposal.taxonomy_id == taxonomy_id,
-                Proposal.status.in_([s.value for s in statuses]),
-            )
+def footprints(
+    taxonomy_id: int, statuses: Sequence[Status], excluding: int
+) -> list[tuple[int, str, int | None, list[str]]]:
+    """(id, status, agency id, touched concepts) of the taxonomy's proposals in `statuses`:
+    the overlap check needs no more than that of each."""
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.status, Proposal.agency_id, Proposal.touches).where(
+            Proposal.taxonomy_id == taxonomy_id,
+            Proposal.status.in_([s.value for s in statuses]),
+            Proposal.id != excluding,
         )
     )
+    return [(r[0], r[1], r[2], list(r[3] or [])) for r in rows]
+
+
+def by_ids(ids: Sequence[int]) -> list[Proposal]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Proposal).where(Proposal.id.in_(list(ids)))))

@@ -21,7 +21,7 @@ def summary(proposal: Any) -> dict[str, Any]:
         "taxonomy": proposal.taxonomy.slug,
         "base_version": proposal.base_number,
         "agency": proposal.agency.code if proposal.agency else None,
-        "changes": len(proposal.changes),
+        "changes": proposal.change_count,
         "touches": list(proposal.touches or []),
         "updated_at": _iso(proposal.updated_at),
     }

@@ -41,7 +41,7 @@ def index() -> ResponseReturnValue:
         concept=request.args.get("concept", ""),
         text=request.args.get("q", "")[:200],
     )
-    found = proposal_views.listing(current_user, filters)
+    found = proposal_views.listing(current_user, filters, request.args.get("offset", 0, type=int))
     return render_template(
         "proposals/index.html",
         listing=found,

@@ -42,6 +42,7 @@ def upgrade():
         sa.Column("agency_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("change_count", sa.Integer(), nullable=False),
         sa.Column("touches", sa.JSON(), nullable=False),
         sa.Column("superseded_by_id", sa.Integer(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
