@@ -77,5 +77,12 @@ def test_write_a_proposal_with_three_changes_and_submit_it(live_server, publishe
     expect(page.locator(".proposal-list")).to_contain_text("تنظيم خدمات الصحة")
     assert fits(page)
     page.screenshot(path=str(SHOTS / "phone-ar-proposals.png"), full_page=True)
+    # the same proposal in English, left to right
+    page.get_by_role("link", name="English").click()
+    page.locator(".proposal-list a").first.click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator(".facts .badge")).to_have_text("Open for discussion")
+    assert fits(page)
+    page.screenshot(path=str(SHOTS / "phone-en-proposal.png"), full_page=True)
     # the page itself answered 422 once (the refused change); nothing else went wrong
     assert [e for e in page.console_errors if "status of 422" not in e] == []
