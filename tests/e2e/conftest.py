@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,23 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_label("كلمة المرور").fill(PASSWORD)
     page.get_by_role("button", name="تسجيل الدخول").click()
     page.wait_for_url(f"{base}/")
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    """A 390 x 844 touch phone; console errors are kept on the page."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
+
+
+def fits(page) -> bool:
+    """Nothing runs off the phone's screen sideways."""
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -5,40 +5,23 @@ and a refused file comes back with the form filled in. Screenshots under build/s
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import SHOTS, fits, sign_in
 from tests.web.taxonomy_files import VERSION_2, csv_bytes
 from workshop.services import import_jobs, upload_previews
 from workshop.taxonomy.build import build
 from workshop.taxonomy.model import make_concept
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
 
 
 def choose(page, tmp_path, name: str, data: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     page.set_input_files("#file", str(path))
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_long_check_then_publishing_on_a_phone(

@@ -4,16 +4,12 @@ screen. Screenshots are saved under build/screenshots/ to be looked at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import PHONE, SHOTS, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 PAGES = [
     "/",
     "/agencies",
@@ -32,16 +28,6 @@ PAGES = [
     "/admin/accounts",
     "/admin/tokens",
 ]
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
 
 
 def in_view(page, selector: str) -> bool:

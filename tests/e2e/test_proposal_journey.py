@@ -4,30 +4,12 @@ build/screenshots/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import SHOTS, fits, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_write_a_proposal_with_three_changes_and_submit_it(live_server, published, phone):
