@@ -46,6 +46,13 @@ def test_demo_prepares_the_database_and_prints_the_sign_ins(app):
     result = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "coordinator" in result.output and DEMO_PASSWORD in result.output
+    from workshop.models import Comment, Proposal
+
+    proposal = db.session.scalar(select(Proposal))  # one open proposal, discussed
+    assert proposal.status == "open" and proposal.change_count == 1
+    assert len(db.session.scalars(select(Comment)).all()) == 2
+    again = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert again.exit_code == 0 and len(db.session.scalars(select(Proposal)).all()) == 1
 
 
 def test_users_import_creates_all_accounts_and_prints_their_passwords(app, factory, tmp_path):

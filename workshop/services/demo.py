@@ -46,7 +46,40 @@ def seed() -> list[DemoAccount]:
         created = _seed_accounts()
     with unit_of_work():
         seed_taxonomy()
+    seed_proposals()
     return created
+
+
+def seed_proposals() -> None:
+    """An open proposal of the Ministry of Health with a short discussion, so that the
+    proposal pages have something to show (added once)."""
+    from ..models import Proposal
+    from . import comments, proposals
+
+    if db.session.scalar(select(Proposal.id)) is not None:
+        return
+    author = db.session.scalar(select(User).where(User.username == "rep-moh-1"))
+    other = db.session.scalar(select(User).where(User.username == "rep-moe-1"))
+    if author is None or other is None:
+        return
+    proposal = proposals.create(
+        author,
+        "gov-services",
+        "الصيدليات فئة مستقلة / Pharmacies as a category of their own",
+        "يبحث المواطنون عن خدمات الصيدليات بمعزل عن المستشفيات.\n"
+        "Citizens look for pharmacy services apart from hospitals.",
+    )
+    proposals.add_change(
+        author,
+        proposal.id,
+        1,
+        {"op": "add", "parent": "health", "labels": {"ar": "الصيدليات", "en": "Pharmacies"}},
+    )
+    proposals.move(author, proposal.id, "open")
+    question = comments.post(
+        other, proposal.id, "هل تشمل صيدليات القطاع الخاص؟ / Private pharmacies too?", "question"
+    )
+    comments.post(author, proposal.id, "نعم، كلها. / Yes, all of them.", reply_to=question.id)
 
 
 def _seed_accounts() -> list[DemoAccount]:
