@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SHOTS, fits, sign_in
+from tests.e2e.conftest import PHONE, SHOTS, fits, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
 
@@ -68,3 +68,46 @@ def test_write_a_proposal_with_three_changes_and_submit_it(live_server, publishe
     page.screenshot(path=str(SHOTS / "phone-en-proposal.png"), full_page=True)
     # the page itself answered 422 once (the refused change); nothing else went wrong
     assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+def test_a_reply_appears_for_the_other_agency_without_a_reload(
+    live_server, published, browser, people
+):
+    """Two representatives in two browsers: a question from one agency, a reply from the
+    proposal's agency, and the question's author sees it arrive while typing, undisturbed."""
+    from workshop.services import proposals
+
+    author = people["representative"]
+    proposal = proposals.create(author, "gov", "طب الأسنان", "أوضح")
+    proposals.add_change(
+        author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
+    )
+    proposals.move(author, proposal.id, "open")
+    address = f"{live_server}/proposals/{proposal.id}"
+    contexts = [browser.new_context(viewport=PHONE, is_mobile=True) for _ in range(2)]
+    asker, answerer = (c.new_page() for c in contexts)
+    try:
+        sign_in(asker, live_server, "rep-moe")
+        asker.goto(address)
+        asker.get_by_label("تعليقك").fill("هل يشمل العيادات الخاصة؟")
+        asker.get_by_label("نوعه").select_option("question")
+        asker.get_by_role("button", name="انشر التعليق").click()
+        expect(asker.locator("#comment-threads")).to_contain_text("هل يشمل العيادات الخاصة؟")
+
+        sign_in(answerer, live_server, "rep-moh")
+        answerer.goto(address)
+        answerer.locator("#comment-threads").get_by_role("link", name="ردّ").click()
+        answerer.get_by_label("تعليقك").fill("نعم، العامة والخاصة.")
+        # meanwhile the asker starts typing a follow-up
+        asker.get_by_label("تعليقك").fill("وماذا عن")
+        answerer.get_by_role("button", name="انشر التعليق").click()
+
+        expect(asker.locator("#comment-threads .replies")).to_contain_text(
+            "نعم، العامة والخاصة.", timeout=15_000
+        )
+        assert asker.get_by_label("تعليقك").input_value() == "وماذا عن"  # undisturbed
+        assert fits(asker)
+        asker.screenshot(path=str(SHOTS / "phone-ar-discussion.png"), full_page=True)
+    finally:
+        for context in contexts:
+            context.close()
