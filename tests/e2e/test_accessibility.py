@@ -24,6 +24,10 @@ PAGES = [
     "/taxonomies/import/",
     "/admin/accounts",
     "/admin/tokens",
+    "/proposals/",
+    "/proposals/new",
+    "/proposals/{proposal}",
+    "/proposals/{proposal}?op=retire",
 ]
 SERIOUS = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -37,7 +41,7 @@ SERIOUS = """async () => {
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "laptop"])
 def test_the_main_pages_have_no_serious_accessibility_violation(
-    live_server, published, browser, language, viewport
+    live_server, published, browser, people, language, viewport
 ):
     # The strict Content-Security-Policy forbids injected scripts; the test browser
     # bypasses it to run axe (the app's own pages are not changed).
@@ -49,9 +53,10 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         if language == "en":
             page.goto(f"{live_server}/lang/en")
         script = AXE.read_text(encoding="utf-8")
+        proposal = discussed_proposal(people)
         found = {}
         for path in [*PAGES, "/no/such/page"]:
-            page.goto(live_server + path)
+            page.goto(live_server + path.format(proposal=proposal))
             page.add_script_tag(content=script)
             violations = page.evaluate(SERIOUS)
             if violations:
@@ -59,3 +64,18 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         assert found == {}
     finally:
         context.close()
+
+
+def discussed_proposal(people) -> int:
+    """An open proposal with a change, a question and its answer."""
+    from workshop.services import comments, proposals
+
+    author = people["representative"]
+    proposal = proposals.create(author, "gov", "طب الأسنان", "أوضح")
+    proposals.add_change(
+        author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
+    )
+    proposals.move(author, proposal.id, "open")
+    question = comments.post(people["other_representative"], proposal.id, "لماذا؟", "question")
+    comments.post(author, proposal.id, "لأنها أوضح", reply_to=question.id)
+    return proposal.id
