@@ -1,7 +1,7 @@
 """Database models (SQLAlchemy 2.x typed declarations), one module per aggregate."""
 
 from .accounts import Agency, AuditEntry, Role, User
-from .base import db, utcnow
+from .base import as_utc, db, utc_iso, utcnow
 from .proposals import Comment, CommentEdit, Proposal, ProposalEvent
 from .tokens import ApiToken
 from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
@@ -21,6 +21,8 @@ __all__ = [
     "User",
     "Version",
     "VersionProposal",
+    "as_utc",
     "db",
+    "utc_iso",
     "utcnow",
 ]

@@ -34,6 +34,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time in UTC: SQLite hands back naive times (stored as UTC), PostgreSQL aware
+    ones in its own zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def utc_iso(moment: datetime) -> str:
+    """A stored time as exports and the API write it: 2026-11-29T18:05:09Z."""
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class BilingualName:
     """An Arabic and an English name, and the one to show in a language."""
 

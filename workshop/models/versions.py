@@ -7,7 +7,7 @@ closes about ten rows and adds about ten; reading version k is one indexed query
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User
-from .base import BilingualName, db, utcnow
+from .base import BilingualName, db, utc_iso, utcnow
 
 ID_LENGTH = 200
 
@@ -79,10 +79,7 @@ class Version(db.Model):  # type: ignore[name-defined]
     @property
     def published_at_iso(self) -> str:
         """The publication time in UTC, as exports and the API write it."""
-        at = self.published_at
-        # SQLite hands back naive times (stored as UTC); PostgreSQL aware ones in its zone.
-        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_iso(self.published_at)
 
     @property
     def proposal_ids(self) -> list[int]:

@@ -6,7 +6,7 @@ import contextlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import Agency, Role, User, db, utcnow
+from ..models import Agency, Role, User, as_utc, db, utcnow
 from . import audit
 from .errors import Busy, NotFound, ServiceError
 from .permissions import Actor, Permission, require
@@ -48,11 +48,6 @@ class Issued:
 
 def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip().lower()
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back times without their zone; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def load_user(session_id: str) -> User | None:
@@ -147,15 +142,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the signed-in user's own password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(str(_l("The current password is wrong.")), field="current")
-    check_password_strength(new, field="new", username=user.username)
-    if check_password_hash(user.password_hash, new):
-        raise ServiceError(
-            str(_l("The new password must differ from the current one.")), field="new"
-        )
-    user.password_hash = generate_password_hash(new)
-    user.must_change_password = False
-    user.end_sessions()
-    audit.record(user, "account.password_changed", user.username)
+    _set_password(user, new, _l("The new password must differ from the current one."))
 
 
 @use_case(Permission.EDIT_PROFILE)
@@ -164,11 +151,15 @@ def choose_first_password(user: User, new: str) -> None:
     (the sign-in checked it: it is not asked again)."""
     if not user.must_change_password:
         raise ServiceError(str(_l("The current password is wrong.")), field="current")
+    _set_password(user, new, _l("Choose a password of your own, not the one-time password."))
+
+
+def _set_password(user: User, new: str, same_as_before: object) -> None:
+    """A new password of the user's own choosing, not the one it replaces; every session of
+    the account ends (the caller's own goes on by signing in again)."""
     check_password_strength(new, field="new", username=user.username)
     if check_password_hash(user.password_hash, new):
-        raise ServiceError(
-            str(_l("Choose a password of your own, not the one-time password.")), field="new"
-        )
+        raise ServiceError(str(same_as_before), field="new")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     user.end_sessions()

@@ -6,12 +6,12 @@ marks a thread resolved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..models import Comment, CommentEdit, Role, db, utcnow
+from ..models import Comment, CommentEdit, Role, as_utc, db, utcnow
 from . import audit, proposal_views, proposals
 from .errors import NotFound, PermissionDenied, ServiceError
 from .permissions import Actor, Permission, allowed
@@ -56,9 +56,7 @@ def discussion(actor: Actor, proposal_id: int) -> Discussion:
 
 
 def _recent(comment: Comment) -> bool:
-    posted = comment.created_at
-    posted = posted if posted.tzinfo is not None else posted.replace(tzinfo=UTC)
-    return utcnow() - posted <= timedelta(minutes=EDIT_MINUTES)
+    return utcnow() - as_utc(comment.created_at) <= timedelta(minutes=EDIT_MINUTES)
 
 
 def _resolves(actor: Actor, agency_id: int | None) -> bool:

@@ -3,6 +3,8 @@ posting, replying, editing, hiding and resolving."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
@@ -60,30 +62,27 @@ def post(proposal_id: int) -> ResponseReturnValue:
 @bp.post("/<int:proposal_id>/comments/<int:comment_id>/edit")
 @login_required
 def edit(proposal_id: int, comment_id: int) -> ResponseReturnValue:
-    form = comment_form()
-    form.kind.validators = []
-    try:
-        comments.edit(current_user, comment_id, form.body.data or "")
-    except PermissionDenied:
-        raise
-    except ServiceError as error:
-        flash(error.message, "error")
+    body = comment_form().body.data or ""
+    _flash_refusal(lambda: comments.edit(current_user, comment_id, body))
     return _back(proposal_id, f"comment-{comment_id}")
 
 
 @bp.post("/<int:proposal_id>/comments/<int:comment_id>/hide")
 @login_required
 def hide(proposal_id: int, comment_id: int) -> ResponseReturnValue:
-    form = HideForm()
+    reason = HideForm().reason.data or ""  # the service says when it is missing
+    _flash_refusal(lambda: comments.hide(current_user, comment_id, reason))
+    return _back(proposal_id, f"comment-{comment_id}")
+
+
+def _flash_refusal(action: Callable[[], object]) -> None:
+    """Do it; a refusal is shown on the page it returns to (not allowed at all: 403)."""
     try:
-        if not form.validate_on_submit():
-            raise ServiceError(str(_l("Say why the comment is hidden.")))
-        comments.hide(current_user, comment_id, form.reason.data or "")
+        action()
     except PermissionDenied:
         raise
     except ServiceError as error:
         flash(error.message, "error")
-    return _back(proposal_id, f"comment-{comment_id}")
 
 
 @bp.post("/<int:proposal_id>/comments/<int:comment_id>/resolve")
