@@ -13,17 +13,22 @@ from .lifecycle import (
     next_statuses,
 )
 from .overlap import Kind, Overlap, footprint, overlapping, overlaps
+from .preview import Branch, Mark, Preview, around
 
 __all__ = [
     "EDITABLE",
     "FINAL",
     "LIVE",
     "TRANSITIONS",
+    "Branch",
     "Kind",
+    "Mark",
     "Mover",
     "Overlap",
+    "Preview",
     "Status",
     "allowed",
+    "around",
     "editable",
     "footprint",
     "next_statuses",
