@@ -88,6 +88,18 @@ def phone(browser):
     context.close()
 
 
+def shoot(page, name: str) -> None:
+    """A full-page screenshot in build/screenshots. Playwright leaves an empty style
+    attribute on the inputs it measured; htmx copies an element's style onto the element
+    that replaces it, which the Content-Security-Policy then refuses (a console error that
+    no user's browser would see), so the empty attributes go."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.evaluate(
+        "document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
+    )
+
+
 def fits(page) -> bool:
     """Nothing runs off the phone's screen sideways."""
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

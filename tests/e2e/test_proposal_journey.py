@@ -7,9 +7,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, SHOTS, fits, sign_in
+from tests.e2e.conftest import PHONE, SHOTS, fits, shoot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
+
+
+def choose(page, action: str) -> None:
+    """A kind of change: its form comes without a reload, so wait until it is there."""
+    page.locator(".op-tabs").get_by_role("link", name=action).click()
+    expect(page.locator(".op-tabs a[aria-current]")).to_have_text(action)
 
 
 def test_write_a_proposal_with_three_changes_and_submit_it(live_server, published, phone):
@@ -23,35 +29,47 @@ def test_write_a_proposal_with_three_changes_and_submit_it(live_server, publishe
     page.get_by_role("button", name="أنشئ المسودة").click()
     expect(page.locator("h1")).to_have_text("تنظيم خدمات الصحة")
 
-    # 1. relabel
-    page.get_by_role("link", name="غيّر التسمية").click()
-    page.get_by_label("المفهوم (المعرّف)").fill("dental")
-    page.get_by_label("التسمية بالعربية").fill("طب الأسنان")
+    page.evaluate("window.notReloaded = true")  # gone if any step reloads the page
+    rows = page.locator(".proposal-changes tbody tr")
+    # 1. relabel, the concept found by its name with the picker: the form is drawn with
+    # its own labels and synonyms
+    choose(page, "غيّر التسمية")
+    page.locator("#composer").get_by_label("ابحث عنه بالاسم").fill("اسنان")
+    page.locator(".pick-list").get_by_role("link", name="طب الأسنان").click()
+    expect(page.get_by_label("التسمية بالإنجليزية")).to_have_value("Dental care")
+    page.get_by_label("التسمية بالعربية").fill("طب الفم والأسنان")
+    page.get_by_label("المرادفات بالعربية، واحد في كل سطر").fill("الأسنان\nطب الفم")
     page.get_by_role("button", name="أضف التغيير").click()
-    expect(page.locator(".proposal-changes li")).to_have_count(1)
-    # 2. add a concept under health
-    page.get_by_role("link", name="أضف مفهومًا").click()
-    page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("health")
+    expect(rows).to_have_count(2)  # the relabel and the synonyms
+    # 2. add a concept under health, picked by name
+    choose(page, "أضف مفهومًا")
+    page.locator("#composer").get_by_label("ابحث عنه بالاسم").fill("الصحة")
+    page.locator(".pick-list").get_by_role("button", name="الصحة").first.click()
+    expect(page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)")).to_have_value("health")
     page.get_by_label("التسمية بالعربية").fill("الصيدليات")
     page.get_by_label("التسمية بالإنجليزية").fill("Pharmacies")
     page.get_by_role("button", name="أضف التغيير").click()
-    expect(page.locator(".proposal-changes li")).to_have_count(2)
+    expect(rows).to_have_count(3)
+    expect(page.locator("#preview")).to_contain_text("الصيدليات")
     # a move into its own subtree is refused, with the reason by the form
-    page.get_by_role("link", name="انقل").click()
+    choose(page, "انقل")
     page.get_by_label("المفهوم (المعرّف)").fill("health")
     page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("clinics")
     page.get_by_role("button", name="أضف التغيير").click()
     expect(page.locator(".field-error")).to_contain_text("حلقة")
     assert fits(page)
-    page.screenshot(path=str(SHOTS / "phone-ar-proposal-refused-change.png"), full_page=True)
+    shoot(page, "phone-ar-proposal-refused-change")
     # 3. fixed: move the public schools to education
     page.get_by_label("المفهوم (المعرّف)").fill("public-schools")
     page.get_by_label("تحت (معرّف الأصل؛ فارغ: في أعلى الشجرة)").fill("education")
     page.get_by_role("button", name="أضف التغيير").click()
-    expect(page.locator(".proposal-changes li")).to_have_count(3)
+    expect(rows).to_have_count(4)
     expect(page.locator(".proposal-changes")).to_contain_text("الصيدليات")
+    expect(page.locator("#preview .mark-moved")).to_contain_text("المدارس")
+    assert page.evaluate("window.notReloaded === true")  # every action joined without a reload
     assert fits(page)
-    page.screenshot(path=str(SHOTS / "phone-ar-proposal-draft.png"), full_page=True)
+    shoot(page, "phone-ar-proposal-draft")
+    page.locator("#preview").screenshot(path=str(SHOTS / "phone-ar-proposal-preview.png"))
 
     page.get_by_role("button", name="قدّمه للنقاش").click()
     expect(page.locator(".facts .badge")).to_have_text("مفتوح للنقاش")

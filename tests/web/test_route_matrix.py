@@ -155,6 +155,13 @@ MATRIX = [
         (SIGN_IN, 200, 200, 200),
     ),
     (
+        "GET",
+        "/proposals/<int:proposal_id>/pick",
+        "/proposals/{proposal}/pick?field=parent&op=add&q=health",
+        None,
+        (SIGN_IN, 403, 200, 200),  # the picker is the composer's: observers do not propose
+    ),
+    (
         "POST",
         "/proposals/<int:proposal_id>/changes",
         "/proposals/{proposal}/changes",

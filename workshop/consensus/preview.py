@@ -52,6 +52,17 @@ class Preview:
     touched: int  # concepts the changes touch
     shown: int  # of them, how many are in the picture (at most the limit)
 
+    def rows(self) -> list[tuple[int, Branch]]:
+        """(depth, branch) from top to bottom: the picture as lines, for a page to draw
+        without recursion."""
+        found: list[tuple[int, Branch]] = []
+        stack = [(0, b) for b in reversed(self.roots)]
+        while stack:
+            depth, branch = stack.pop()
+            found.append((depth, branch))
+            stack.extend((depth + 1, child) for child in reversed(branch.children))
+        return found
+
 
 def around(base: Tree, result: Tree, changes: Sequence[Change], limit: int = 200) -> Preview:
     """The picture of `changes` (which turned `base` into `result`): the first `limit`

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..consensus import LIVE, Overlap, Status, editable, next_statuses, overlaps
+from ..consensus import LIVE, Overlap, Preview, Status, around, editable, next_statuses, overlaps
 from ..models import Agency, Proposal, Role, Taxonomy, db
 from ..storage import revisions
-from ..taxonomy import Change, Outcome, Tree, apply, search_fold
-from . import proposals, taxonomies
+from ..taxonomy import Add, Change, Outcome, Tree, apply, search_fold
+from . import browsing, proposals, taxonomies
 from .errors import NotFound
 from .permissions import Actor, Permission, require
 
@@ -101,6 +102,8 @@ class ProposalView:
     proposal: Proposal
     changes: list[Change]
     base: Tree
+    result: Tree  # the base version as the changes leave it
+    preview: Preview
     current_number: int
     # Against the current consensus: None when the base is current, else each change's
     # outcome (applied, already there, or conflict with its reason).
@@ -113,6 +116,11 @@ class ProposalView:
     @property
     def conflicts(self) -> list[Outcome]:
         return [o for o in self.against_current or () if o.conflict is not None]
+
+    @property
+    def conflict_at(self) -> dict[int, Outcome]:
+        """The changes that do not apply to the current version, by their index."""
+        return {o.index: o for o in self.conflicts}
 
 
 def visible(actor: Actor, proposal: Proposal) -> bool:
@@ -133,6 +141,7 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
         raise NotFound(str(_l("No such proposal.")))
     changes = proposals.changes_of(proposal)
     base = proposals.base_tree(proposal)
+    result = apply(base, changes, base=base).tree
     latest = revisions.latest(proposal.taxonomy)
     assert latest is not None
     current = revisions.read_tree(proposal.taxonomy, latest)
@@ -159,6 +168,8 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
         proposal=proposal,
         changes=changes,
         base=base,
+        result=result,
+        preview=around(base, result, changes),
         current_number=latest.number,
         against_current=against,
         overlaps=by_other,
@@ -184,3 +195,48 @@ def view_allowed(actor: Actor, proposal_id: int) -> None:
     require(actor, Permission.VIEW_PROPOSALS)
     if not visible(actor, proposals.get(proposal_id)):
         raise NotFound(str(_l("No such proposal.")))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A concept the composer's picker offers: its labels and the labels above it."""
+
+    id: str
+    labels: Mapping[str, str]
+    path: list[Mapping[str, str]]
+
+
+PICKS = 12
+
+
+def pick(actor: Actor, proposal_id: int, query: str) -> list[Pick]:
+    """Concepts of the proposal's tree (its base version as its changes leave it) whose
+    labels, synonyms or codes hold the query: the base version's index, then the concepts
+    the proposal adds."""
+    require(actor, Permission.PROPOSE)
+    proposal = proposals.get(proposal_id)
+    if not visible(actor, proposal):
+        raise NotFound(str(_l("No such proposal.")))
+    needle = browsing.search_key(query)
+    if len(needle) < 2:
+        return []
+    changes = proposals.changes_of(proposal)
+    base = proposals.base_tree(proposal)
+    result = apply(base, changes, base=base).tree
+    _at, found = browsing.search(actor, proposal.taxonomy.slug, proposal.base_number, query)
+    ids = [m.node.concept_id for m in found.matches]
+    ids += [
+        c.id
+        for c in changes
+        if isinstance(c, Add)
+        and c.id not in ids
+        and needle in search_fold(" ".join(c.labels.values()))
+    ]
+    picks = []
+    for concept_id in ids:
+        concept = result.get(concept_id)
+        if concept is None or not concept.active:
+            continue
+        path = [result[above].labels for above in reversed(result.ancestors(concept_id))]
+        picks.append(Pick(concept_id, concept.labels, path))
+    return picks[:PICKS]

@@ -20,12 +20,11 @@ from ..taxonomy import (
     Tree,
     apply,
     from_json,
-    generate_id,
     search_fold,
     seen_in_order,
     to_json,
 )
-from . import audit, taxonomies
+from . import audit, composed, taxonomies
 from .errors import NotFound, PermissionDenied, ServiceError
 from .permissions import Actor, Permission
 from .unit_of_work import use_case
@@ -146,12 +145,14 @@ def add_change(
     if len(proposal.changes) >= MAX_CHANGES:
         raise ServiceError(str(_l("A proposal has at most %(count)d changes.", count=MAX_CHANGES)))
     earlier = changes_of(proposal)
+    drafted = apply(base := base_tree(proposal), earlier, base=base).tree
     try:
-        new = from_json(_completed(change, proposal, earlier))
+        new = [from_json(data) for data in composed.completed(change, drafted)]
     except ChangeFormatError as error:
         raise ServiceError(str(error), field="change") from None
-    store(proposal, [*earlier, new])
-    audit.record(actor, "proposal.change_added", f"#{proposal.id}", op=new.op, concept=new.id)
+    store(proposal, [*earlier, *new], base)
+    for made in new:
+        audit.record(actor, "proposal.change_added", f"#{proposal.id}", op=made.op, concept=made.id)
     return proposal
 
 
@@ -181,30 +182,10 @@ def move_change(actor: Actor, proposal_id: int, revision: int, index: int, step:
     return proposal
 
 
-def _completed(
-    change: Mapping[str, Any], proposal: Proposal, earlier: Sequence[Change]
-) -> dict[str, Any]:
-    """What a form may leave out: a new concept's id (made from its labels, as imports
-    make them) and a position (the end of the parent's children, as the change set so far
-    leaves them)."""
-    data = dict(change)
-    if data.get("op") not in ("add", "move", "reinstate"):
-        return data
-    tree = apply(base := base_tree(proposal), earlier, base=base).tree
-    if data["op"] == "add" and not data.get("id"):
-        labels = {k: v for k, v in (data.get("labels") or {}).items() if v}
-        data["id"] = generate_id(labels, set(tree.concepts))
-    if data.get("position") is None:
-        parent = data.get("parent") or None
-        siblings = tree.children_of(parent)
-        data["position"] = len(siblings) - (1 if data.get("id") in siblings else 0)
-    return data
-
-
-def store(proposal: Proposal, changes: Sequence[Change]) -> None:
+def store(proposal: Proposal, changes: Sequence[Change], base: Tree | None = None) -> None:
     """Keep the change set if it applies to the base version whole; else refuse, naming the
     first change that does not apply and why."""
-    base = base_tree(proposal)
+    base = base or base_tree(proposal)
     result = apply(base, changes, base=base)
     if result.conflicts:
         first = result.conflicts[0]
@@ -242,8 +223,8 @@ def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposa
     who = mover(actor, proposal)
     if who is None or not allowed(current, wanted, who):
         raise PermissionDenied(str(_l("You are not allowed to do this.")))
-    if wanted is Status.OPEN and not proposal.changes:
-        raise ServiceError(str(_l("A proposal needs at least one change.")))
+    if wanted is Status.OPEN:
+        _submittable(proposal)
     proposal.status = wanted.value
     proposal.updated_at = utcnow()
     proposal.revision += 1
@@ -256,6 +237,30 @@ def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposa
         actor, "proposal.status", f"#{proposal.id}", from_status=current.value, to=wanted.value
     )
     return proposal
+
+
+def _submittable(proposal: Proposal) -> None:
+    """A proposal goes to discussion with changes that apply to the current consensus."""
+    if not proposal.changes:
+        raise ServiceError(str(_l("A proposal needs at least one change.")))
+    latest = revisions.latest(proposal.taxonomy)
+    if latest is None or latest.number == proposal.base_number:
+        return  # the change set was checked against its base at every change
+    current = revisions.read_tree(proposal.taxonomy, latest)
+    conflicts = apply(current, changes_of(proposal)).conflicts
+    if conflicts:
+        first = conflicts[0]
+        raise ServiceError(
+            str(
+                _l(
+                    "Change %(number)d does not apply to the current version %(version)d: "
+                    "%(reason)s",
+                    number=first.index + 1,
+                    version=latest.number,
+                    reason=first.conflict.text(_language()) if first.conflict else "",
+                )
+            )
+        )
 
 
 @use_case(Permission.PROPOSE)

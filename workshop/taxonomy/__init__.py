@@ -33,7 +33,7 @@ from .merge import MergeReport, Proposal, ProposalReport, merge
 from .messages import language_name
 from .model import NO_ALT, Concept, Status, Tree, empty_tree, make_concept
 from .sequences import longest_increasing
-from .text import NO_TEXT, label_key, search_fold
+from .text import NO_TEXT, clean, label_key, search_fold
 from .validate import DEFAULT_POLICY, Policy, validate
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "apply",
     "build",
     "changes",
+    "clean",
     "details",
     "diff",
     "empty_tree",

@@ -11,6 +11,7 @@ from . import (
     auth,
     browser,
     comments,
+    composer,  # noqa: F401 (its routes join the proposals blueprint when imported)
     context,
     errors,
     main,

@@ -76,6 +76,13 @@ COMPOSER_ACTIONS = {
     "retire": _l("Retire"),
     "merge": _l("Merge into another"),
 }
+PREVIEW_MARKS = {
+    "added": _l("new"),
+    "relabelled": _l("relabelled"),
+    "moved": _l("moved here"),
+    "retired": _l("retired"),
+    "receives": _l("receives a merge"),
+}
 COMMENT_KINDS = {"objection": _l("Objection"), "question": _l("Question")}
 OVERLAP_KINDS = {
     "same": _l("touches the same concept"),
@@ -229,6 +236,7 @@ def init_app(app: Flask) -> None:
             "status_name": lambda status: PROPOSAL_STATUSES.get(status, status),
             "status_action": lambda status: STATUS_ACTIONS.get(status, status),
             "composer_action": lambda op: COMPOSER_ACTIONS.get(op, op),
+            "preview_mark": lambda mark: PREVIEW_MARKS.get(mark, mark),
             "overlap_kind": lambda kind: OVERLAP_KINDS.get(kind, kind),
             "comment_kind": lambda kind: COMMENT_KINDS.get(kind, kind),
             "language_name": lambda code: language_name(

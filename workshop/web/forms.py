@@ -177,6 +177,13 @@ class ChangeForm(FlaskForm):
     label_en = StringField(_l("Label in English"), validators=[Optional(), Length(max=500)])
     note_ar = TextAreaField(_l("Scope note in Arabic"), validators=[Optional(), Length(max=5000)])
     note_en = TextAreaField(_l("Scope note in English"), validators=[Optional(), Length(max=5000)])
+    alt_ar = TextAreaField(
+        _l("Synonyms in Arabic, one per line"), validators=[Optional(), Length(max=5000)]
+    )
+    alt_en = TextAreaField(
+        _l("Synonyms in English, one per line"), validators=[Optional(), Length(max=5000)]
+    )
+    prefilled_for = HiddenField()  # the concept whose own values the form was drawn with
     children = SelectField(_l("Its children"), validators=[Optional()])
     replaced_by = StringField(
         _l("Replaced by (id, optional)"), validators=[Optional(), Length(max=200)]
@@ -184,8 +191,8 @@ class ChangeForm(FlaskForm):
     into = StringField(_l("Merge into (id)"), validators=[Optional(), Length(max=200)])
 
 
-def change_form() -> ChangeForm:
-    form = ChangeForm()
+def change_form(**options: Any) -> ChangeForm:
+    form = ChangeForm(**options)
     form.children.choices = [
         ("promote", str(_l("move up to take its place"))),
         ("cascade", str(_l("are retired with it"))),

@@ -13,7 +13,9 @@ from flask_login import current_user, login_required
 
 from ..services import comments, proposal_files, proposal_views, proposals, uploads
 from ..services.errors import InvalidFile, PermissionDenied, ServiceError
+from ..taxonomy import Concept
 from . import comments as comment_views
+from . import htmx
 from .forms import (
     ChangeForm,
     HideForm,
@@ -96,17 +98,19 @@ def _arabic() -> bool:
 @bp.get("/<int:proposal_id>")
 @login_required
 def show(proposal_id: int) -> ResponseReturnValue:
-    return _page(proposal_id)
+    return page(proposal_id)
 
 
-def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnValue:
+def page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    """The proposal's page; for htmx, only its workbench (changes, preview and the forms
+    that carry the proposal's revision)."""
     view = proposal_views.view(current_user, proposal_id)
-    composer = forms.get("composer") or change_form()
+    composer = forms.get("composer") or change_form(formdata=None)
     composer.revision.data = str(view.proposal.revision)
     chosen_op = forms.get("op") or request.args.get("op", "add")
     composer.op.data = chosen_op if chosen_op in OPS else "add"
-    if request.args.get("concept") and not composer.concept.data:
-        composer.concept.data = request.args["concept"]
+    if "composer" not in forms and request.args.get("concept"):
+        _drawn_with(composer, view.result.get(request.args["concept"][:200].strip()))
     edit = forms.get("edit") or ProposalForm(
         formdata=None, title=view.proposal.title, rationale=view.proposal.rationale
     )
@@ -119,8 +123,10 @@ def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVa
         comment.reply_to.data = str(target)
     if mode == "edit":
         comment.body.data = comments.body_of(current_user, target or 0)
-    return render_template(
+    return htmx.render(
         "proposals/show.html",
+        "proposals/_workbench.html",
+        status,
         discussion=discussion,
         comment=comment,
         comment_mode=mode,
@@ -136,78 +142,30 @@ def _page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVa
         ops=OPS,
         edit=edit,
         button=button,
-    ), status
-
-
-@bp.post("/<int:proposal_id>/changes")
-@login_required
-def add_change(proposal_id: int) -> ResponseReturnValue:
-    form = change_form()
-    if form.validate_on_submit():
-        try:
-            proposals.add_change(
-                current_user, proposal_id, int(form.revision.data or 0), _change(form)
-            )
-        except PermissionDenied:
-            raise  # the 403 page
-        except ServiceError as error:
-            show_error(form, error, "concept")
-        else:
-            flash(_l("The change is added."), "success")
-            return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#changes", 303)
-    return _page(proposal_id, 422, composer=form, op=form.op.data)
-
-
-def _change(form: ChangeForm) -> dict[str, Any]:
-    """The engine's JSON form of the action the composer describes."""
-    op = form.op.data or ""
-    concept = (form.concept.data or "").strip()
-    labels = {k: v for k, v in (("ar", form.label_ar.data), ("en", form.label_en.data)) if v}
-    notes = {k: v for k, v in (("ar", form.note_ar.data), ("en", form.note_en.data)) if v}
-    if op == "add":
-        return {
-            "op": op,
-            "id": "",
-            "parent": form.parent.data or None,
-            "labels": labels,
-            "notes": notes,
-        }
-    if op == "relabel":
-        return {"op": op, "id": concept, "labels": labels, "notes": notes}
-    if op == "move":
-        return {"op": op, "id": concept, "parent": form.parent.data or None}
-    if op == "retire":
-        return {
-            "op": op,
-            "id": concept,
-            "children": form.children.data or "promote",
-            "replaced_by": form.replaced_by.data or None,
-        }
-    return {"op": op, "id": concept, "into": (form.into.data or "").strip()}
-
-
-@bp.post("/<int:proposal_id>/changes/<int:index>/remove")
-@login_required
-def remove_change(proposal_id: int, index: int) -> ResponseReturnValue:
-    return _button(
-        proposal_id,
-        lambda revision: proposals.remove_change(current_user, proposal_id, revision, index),
     )
 
 
-@bp.post("/<int:proposal_id>/changes/<int:index>/earlier")
-@login_required
-def earlier(proposal_id: int, index: int) -> ResponseReturnValue:
-    return _button(
-        proposal_id,
-        lambda revision: proposals.move_change(current_user, proposal_id, revision, index, -1),
-    )
+def _drawn_with(composer: ChangeForm, concept: Concept | None) -> None:
+    """The composer for one concept: its id, and for a relabel its own labels, notes and
+    synonyms to edit (so that an emptied field means "remove")."""
+    if concept is None:
+        return
+    composer.concept.data = concept.id
+    if composer.op.data != "relabel":
+        return
+    composer.label_ar.data = concept.labels.get("ar", "")
+    composer.label_en.data = concept.labels.get("en", "")
+    composer.note_ar.data = concept.notes.get("ar", "")
+    composer.note_en.data = concept.notes.get("en", "")
+    composer.alt_ar.data = "\n".join(concept.alt_labels.get("ar", ()))
+    composer.alt_en.data = "\n".join(concept.alt_labels.get("en", ()))
+    composer.prefilled_for.data = concept.id
 
 
 @bp.post("/<int:proposal_id>/rebase")
 @login_required
 def rebase(proposal_id: int) -> ResponseReturnValue:
-    return _button(
+    return back_to_page(
         proposal_id, lambda revision: proposals.rebase(current_user, proposal_id, revision)
     )
 
@@ -217,14 +175,16 @@ def rebase(proposal_id: int) -> ResponseReturnValue:
 def status(proposal_id: int, target: str) -> ResponseReturnValue:
     form = RevisionForm()
     note = form.note.data or ""
-    return _button(
+    return back_to_page(
         proposal_id, lambda _revision: proposals.move(current_user, proposal_id, target, note)
     )
 
 
-def _button(proposal_id: int, action: Any) -> ResponseReturnValue:
-    """A button of the proposal's page: do it, then back to the page (with the refusal)."""
+def back_to_page(proposal_id: int, action: Any) -> ResponseReturnValue:
+    """A button of the proposal's page: do it, then back to the page (with the refusal);
+    for htmx, the page's workbench."""
     form = RevisionForm()
+    where = "#changes"
     if form.validate_on_submit():
         try:
             action(int(form.revision.data or 0))
@@ -232,8 +192,10 @@ def _button(proposal_id: int, action: Any) -> ResponseReturnValue:
             raise  # the 403 page
         except ServiceError as error:
             flash(error.message, "error")
-            return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
-    return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#changes", 303)
+            where = ""
+    if htmx.wants_fragment():
+        return page(proposal_id)
+    return redirect(url_for("proposals.show", proposal_id=proposal_id) + where, 303)
 
 
 @bp.post("/<int:proposal_id>/edit")
@@ -258,7 +220,7 @@ def edit(proposal_id: int) -> ResponseReturnValue:
         else:
             flash(_l("The proposal is saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
-    return _page(proposal_id, 422, edit=form)
+    return page(proposal_id, 422, edit=form)
 
 
 @bp.post("/<int:proposal_id>/file")

@@ -110,6 +110,8 @@ def test_a_chain_5000_deep_is_drawn_without_recursion():
     while branch.children:
         depth, branch = depth + 1, branch.children[0]
     assert (depth, branch.id, branch.marks) == (4999, "c4999", (Mark.RELABELLED,))
+    rows = preview.rows()
+    assert [d for d, _b in rows] == list(range(5000)) and rows[-1][1] is branch
 
 
 @settings(max_examples=150, deadline=None)
@@ -135,6 +137,7 @@ def test_every_touched_concept_is_shown_once_under_its_place(data):
             visit(b.children, b.id)
 
     visit(preview.roots, None)
+    assert [b.id for _d, b in preview.rows()] == list(seen)  # the lines in the same order
     touched = {c.id for c in kept if c.id in result}
     assert touched <= set(seen)
     assert preview.touched >= len(touched)
