@@ -185,3 +185,24 @@ def test_a_proposal_that_no_longer_applies_cannot_be_submitted(client, rep, sign
     page = client.get(f"/proposals/{proposal.id}").text
     row = page[page.index('class="change-actions"') :]
     assert "لا ينطبق على الإصدار 3" in row[: row.index("</td>")]
+
+
+def test_a_proposal_is_superseded_by_another_named_one(client, rep, people, sign_in):
+    older = draft(rep)
+    proposals.add_change(
+        rep, older.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
+    )
+    proposals.move(rep, older.id, "open")
+    newer = draft(rep)
+    coordinator = people["coordinator"]
+    for wrong in (None, older.id, 999):
+        with pytest.raises(ServiceError, match="Name the proposal that takes its place"):
+            proposals.move(coordinator, older.id, "superseded", superseded_by=wrong)
+        db.session.rollback()
+    proposals.move(coordinator, older.id, "superseded", superseded_by=newer.id)
+    assert db.session.get(Proposal, older.id).superseded_by_id == newer.id
+    sign_in("coordinator")
+    assert f'href="/proposals/{newer.id}">#{newer.id}' in client.get(f"/proposals/{older.id}").text
+    assert f'href="/proposals/{older.id}">#{older.id}' in client.get(f"/proposals/{newer.id}").text
+    api = client.get(f"/api/v1/proposals/{older.id}").get_json()
+    assert api["superseded_by"] == newer.id

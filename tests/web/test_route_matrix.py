@@ -226,23 +226,37 @@ MATRIX = [
     ),
     (
         "POST",
-        "/proposals/<int:proposal_id>/comments/<int:comment_id>/edit",
-        "/proposals/{proposal}/comments/{comment}/edit",
+        "/comments/<int:comment_id>/edit",
+        "/comments/{comment}/edit",
         {"body": "تعديل"},
         (SIGN_IN, 403, 403, 303),  # only its author (the coordinator) edits it
     ),
     (
         "POST",
-        "/proposals/<int:proposal_id>/comments/<int:comment_id>/hide",
-        "/proposals/{proposal}/comments/{comment}/hide",
+        "/comments/<int:comment_id>/hide",
+        "/comments/{comment}/hide",
         {"reason": "خارج الموضوع"},
         (SIGN_IN, 403, 403, 303),
     ),
     (
         "POST",
-        "/proposals/<int:proposal_id>/comments/<int:comment_id>/resolve",
-        "/proposals/{proposal}/comments/{comment}/resolve",
+        "/comments/<int:comment_id>/resolve",
+        "/comments/{comment}/resolve",
         {},
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/discussion/<path:concept_id>",
+        "/taxonomies/gov/discussion/dental",
+        None,
+        (SIGN_IN, 303, 303, 303),  # a browser is sent to the concept's page
+    ),
+    (
+        "POST",
+        "/taxonomies/<slug>/discussion/<path:concept_id>",
+        "/taxonomies/gov/discussion/dental",
+        {"body": "سؤال عن المفهوم", "kind": "question"},
         (SIGN_IN, 403, 303, 303),
     ),
     # the read API: a session or a token; anonymous callers get 401

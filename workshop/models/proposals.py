@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Agency, User
@@ -70,14 +70,25 @@ class ProposalEvent(db.Model):  # type: ignore[name-defined]
 
 
 class Comment(db.Model):  # type: ignore[name-defined]
-    """A comment on a proposal (a reply names its thread's first comment as `parent`). A
-    coordinator may hide it, with a reason; the first comment of a thread may be marked
-    resolved."""
+    """A comment on a proposal, or on a concept of a taxonomy (by its id, whatever the
+    version: a concept's discussion goes on across versions). A reply names its thread's
+    first comment as `parent`. A coordinator may hide it, with a reason; the first comment
+    of a thread may be marked resolved."""
 
     __tablename__ = "comment"
+    __table_args__ = (
+        CheckConstraint(
+            "(proposal_id IS NULL) <> (concept_id IS NULL) AND "
+            "(concept_id IS NULL) = (taxonomy_id IS NULL)",
+            name="one_subject",
+        ),
+        Index(None, "taxonomy_id", "concept_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), index=True)
+    taxonomy_id: Mapped[int | None] = mapped_column(ForeignKey("taxonomy.id"))
+    concept_id: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))

@@ -1,7 +1,8 @@
-"""Discussion of a proposal: threads of comments, each comment plain text that may mark
-itself an objection or a question. Its author may edit it for a while (the old text is
-kept), a coordinator may hide it with a reason, and the proposal's agency or a coordinator
-marks a thread resolved."""
+"""Discussion of a proposal, or of a concept: threads of comments, each comment plain text
+that may mark itself an objection or a question. Its author may edit it for a while (the
+old text is kept), a coordinator may hide it with a reason, and a coordinator or the
+proposal's agency (for a concept: the agency that started the thread) marks a thread
+resolved. A subject is a proposal's id or a ConceptRef."""
 
 from __future__ import annotations
 
@@ -11,15 +12,27 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..models import Comment, CommentEdit, Role, as_utc, db, utcnow
-from . import audit, proposal_views, proposals
+from ..models import Comment, CommentEdit, Role, Taxonomy, as_utc, db, utcnow
+from ..storage import revisions
+from . import audit, proposal_views, proposals, taxonomies
 from .errors import NotFound, PermissionDenied, ServiceError
-from .permissions import Actor, Permission, allowed
+from .permissions import Actor, Permission, allowed, require
 from .unit_of_work import use_case
 
 KINDS = ("comment", "objection", "question")
 MAX_BODY = 10_000
 EDIT_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class ConceptRef:
+    """A concept of a taxonomy, by its id: its discussion goes on across versions."""
+
+    slug: str
+    concept_id: str
+
+
+Subject = int | ConceptRef  # a proposal's id, or a concept
 
 
 @dataclass
@@ -33,19 +46,23 @@ class Discussion:
     threads: list[Thread]
     can_comment: bool
     can_hide: bool
-    can_resolve: bool
+    resolvable: set[int]  # the threads (by first comment) the reader may mark resolved
     editable: set[int] = field(default_factory=set)  # the reader's comments still editable
 
 
-def discussion(actor: Actor, proposal_id: int) -> Discussion:
-    """The proposal's threads and what the reader may do with them."""
-    found = threads(actor, proposal_id)
-    proposal = proposals.get(proposal_id)
+def discussion(actor: Actor, subject: Subject) -> Discussion:
+    """The subject's threads and what the reader may do with them."""
+    found = threads(actor, subject)
+    if isinstance(subject, int):
+        agency = proposals.get(subject).agency_id
+        resolvable = {t.first.id for t in found if _resolves(actor, agency)}
+    else:
+        resolvable = {t.first.id for t in found if _resolves(actor, t.first.agency_id)}
     return Discussion(
         found,
         can_comment=allowed(actor, Permission.COMMENT),
         can_hide=allowed(actor, Permission.MODERATE),
-        can_resolve=_resolves(actor, proposal.agency_id),
+        resolvable=resolvable,
         editable={
             c.id
             for t in found
@@ -65,12 +82,30 @@ def _resolves(actor: Actor, agency_id: int | None) -> bool:
     )
 
 
-def threads(actor: Actor, proposal_id: int) -> list[Thread]:
-    """The proposal's threads, oldest first, replies in order."""
-    proposal_views.view_allowed(actor, proposal_id)
-    rows = db.session.scalars(
-        select(Comment).where(Comment.proposal_id == proposal_id).order_by(Comment.id)
-    )
+def _where(actor: Actor, subject: Subject) -> dict[str, object]:
+    """The columns that name the subject, once the actor may read it (else NotFound)."""
+    if isinstance(subject, int):
+        proposal_views.view_allowed(actor, subject)
+        return {"proposal_id": subject}
+    require(actor, Permission.VIEW_TAXONOMY)
+    taxonomy = taxonomies.get_taxonomy(subject.slug)
+    latest = revisions.latest(taxonomy)
+    if latest is None or subject.concept_id not in revisions.read_tree(taxonomy, latest):
+        raise NotFound(str(_l("No such concept.")))
+    return {"taxonomy_id": taxonomy.id, "concept_id": subject.concept_id}
+
+
+def _named(subject: Subject) -> str:
+    """The subject as the audit log names it."""
+    if isinstance(subject, int):
+        return f"#{subject}"
+    return f"{subject.slug}/{subject.concept_id}"
+
+
+def threads(actor: Actor, subject: Subject) -> list[Thread]:
+    """The subject's threads, oldest first, replies in order."""
+    where = _where(actor, subject)
+    rows = db.session.scalars(select(Comment).filter_by(**where).order_by(Comment.id))
     found: dict[int, Thread] = {}
     for comment in rows:
         if comment.parent_id is None:
@@ -82,20 +117,20 @@ def threads(actor: Actor, proposal_id: int) -> list[Thread]:
 
 @use_case(Permission.COMMENT)
 def post(
-    actor: Actor, proposal_id: int, body: str, kind: str = "comment", reply_to: int | None = None
+    actor: Actor, subject: Subject, body: str, kind: str = "comment", reply_to: int | None = None
 ) -> Comment:
-    proposal_views.view_allowed(actor, proposal_id)
+    where = _where(actor, subject)
     text = _checked(body)
     if kind not in KINDS:
         raise ServiceError(str(_l("Choose a kind of comment.")), field="kind")
     parent = None
     if reply_to is not None:
         parent = db.session.get(Comment, reply_to) if 0 < reply_to < 2**31 else None
-        if parent is None or parent.proposal_id != proposal_id:
+        if parent is None or any(getattr(parent, k) != v for k, v in where.items()):
             raise NotFound(str(_l("No such comment.")))
         parent = db.session.get(Comment, parent.parent_id) if parent.parent_id else parent
     comment = Comment(
-        proposal_id=proposal_id,
+        **where,
         parent_id=parent.id if parent is not None else None,
         author_id=actor.id,
         agency_id=actor.agency_id,
@@ -104,7 +139,7 @@ def post(
     )
     db.session.add(comment)
     db.session.flush()
-    audit.record(actor, "comment.posted", f"#{proposal_id}", comment=comment.id, kind=kind)
+    audit.record(actor, "comment.posted", _named(subject), comment=comment.id, kind=kind)
     return comment
 
 
@@ -150,7 +185,7 @@ def edit(actor: Actor, comment_id: int, body: str) -> Comment:
     db.session.add(CommentEdit(comment_id=comment.id, body=comment.body))
     comment.body = _checked(body)
     comment.edited_at = utcnow()
-    audit.record(actor, "comment.edited", f"#{comment.proposal_id}", comment=comment.id)
+    audit.record(actor, "comment.edited", _subject_of(comment), comment=comment.id)
     return comment
 
 
@@ -162,21 +197,37 @@ def hide(actor: Actor, comment_id: int, reason: str) -> Comment:
         raise ServiceError(str(_l("Say why the comment is hidden.")), field="reason")
     comment.hidden_reason = reason[:1000]
     comment.hidden_by_id = actor.id
-    audit.record(
-        actor, "comment.hidden", f"#{comment.proposal_id}", comment=comment.id, reason=reason
-    )
+    audit.record(actor, "comment.hidden", _subject_of(comment), comment=comment.id, reason=reason)
     return comment
 
 
 @use_case(Permission.VIEW_PROPOSALS)
 def resolve(actor: Actor, comment_id: int) -> Comment:
-    """Mark a thread resolved: the proposal's agency or a coordinator."""
+    """Mark a thread resolved: a coordinator, or the proposal's agency (for a concept's
+    thread: the agency that started it)."""
     comment = _comment(comment_id)
     if comment.parent_id is not None:
         comment = _comment(comment.parent_id)
-    proposal = proposals.get(comment.proposal_id)
-    if not _resolves(actor, proposal.agency_id):
+    if comment.proposal_id is not None:
+        agency = proposals.get(comment.proposal_id).agency_id
+    else:
+        agency = comment.agency_id
+    if not _resolves(actor, agency):
         raise PermissionDenied(str(_l("You are not allowed to do this.")))
     comment.resolved_by_id = actor.id
-    audit.record(actor, "comment.resolved", f"#{proposal.id}", comment=comment.id)
+    audit.record(actor, "comment.resolved", _subject_of(comment), comment=comment.id)
     return comment
+
+
+def subject_of(comment_id: int) -> Subject:
+    """What a comment is about (for the page to go back to)."""
+    comment = _comment(comment_id)
+    if comment.proposal_id is not None:
+        return comment.proposal_id
+    taxonomy = db.session.get(Taxonomy, comment.taxonomy_id)
+    assert taxonomy is not None and comment.concept_id is not None
+    return ConceptRef(taxonomy.slug, comment.concept_id)
+
+
+def _subject_of(comment: Comment) -> str:
+    return _named(subject_of(comment.id))

@@ -112,6 +112,7 @@ class ProposalView:
     others: dict[int, Proposal]
     moves: list[Status]
     can_edit: bool
+    supersedes: list[int] = field(default_factory=list)  # proposals this one replaces
 
     @property
     def conflicts(self) -> list[Outcome]:
@@ -176,6 +177,13 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
         others={p.id: p for p in proposals.by_ids(sorted(by_other))},
         moves=next_statuses(Status(proposal.status), who) if who is not None else [],
         can_edit=who is not None and editable(Status(proposal.status)),
+        supersedes=list(
+            db.session.scalars(
+                select(Proposal.id)
+                .where(Proposal.superseded_by_id == proposal.id)
+                .order_by(Proposal.id)
+            )
+        ),
     )
 
 

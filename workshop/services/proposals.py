@@ -212,8 +212,11 @@ def _language() -> str:
 
 
 @use_case(Permission.VIEW_PROPOSALS)
-def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposal:
-    """Move a proposal to another status, if the lifecycle lets `actor` make that move."""
+def move(
+    actor: Actor, proposal_id: int, target: str, note: str = "", superseded_by: int | None = None
+) -> Proposal:
+    """Move a proposal to another status, if the lifecycle lets `actor` make that move. A
+    proposal is superseded by another of the same taxonomy, named."""
     proposal = get(proposal_id)
     current = Status(proposal.status)
     try:
@@ -225,6 +228,8 @@ def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposa
         raise PermissionDenied(str(_l("You are not allowed to do this.")))
     if wanted is Status.OPEN:
         _submittable(proposal)
+    if wanted is Status.SUPERSEDED:
+        proposal.superseded_by_id = _successor(proposal, superseded_by).id
     proposal.status = wanted.value
     proposal.updated_at = utcnow()
     proposal.revision += 1
@@ -234,9 +239,27 @@ def move(actor: Actor, proposal_id: int, target: str, note: str = "") -> Proposa
         )
     )
     audit.record(
-        actor, "proposal.status", f"#{proposal.id}", from_status=current.value, to=wanted.value
+        actor,
+        "proposal.status",
+        f"#{proposal.id}",
+        from_status=current.value,
+        to=wanted.value,
+        **({"by": f"#{proposal.superseded_by_id}"} if wanted is Status.SUPERSEDED else {}),
     )
     return proposal
+
+
+def _successor(proposal: Proposal, number: int | None) -> Proposal:
+    message = _l("Name the proposal that takes its place: another of this taxonomy.")
+    if number is None or number == proposal.id:
+        raise ServiceError(str(message), field="by")
+    try:
+        successor = get(number)
+    except NotFound:
+        raise ServiceError(str(message), field="by") from None
+    if successor.taxonomy_id != proposal.taxonomy_id:
+        raise ServiceError(str(message), field="by")
+    return successor
 
 
 def _submittable(proposal: Proposal) -> None:

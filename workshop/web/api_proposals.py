@@ -23,6 +23,7 @@ def summary(proposal: Any) -> dict[str, Any]:
         "agency": proposal.agency.code if proposal.agency else None,
         "changes": proposal.change_count,
         "touches": list(proposal.touches or []),
+        "superseded_by": proposal.superseded_by_id,
         "updated_at": _iso(proposal.updated_at),
     }
 

@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..services import browsing, formats, opened_tree, taxonomies
+from ..services.comments import ConceptRef
+from .comments import discussion_context
 from .downloads import file_response
 from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
 
@@ -104,7 +106,19 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
             },
         )
     view = browsing.concept(current_user, slug, ref, concept_id, offset)
-    return render("taxonomy/concept.html", "taxonomy/_concept.html", view=view, version_ref=view.at)
+    return render(
+        "taxonomy/concept.html",
+        "taxonomy/_concept.html",
+        view=view,
+        version_ref=view.at,
+        # Its discussion goes on across versions (a fragment of the panel has none: the
+        # panel is the same for every reader, and cached).
+        **(
+            {}
+            if wants_fragment()
+            else discussion_context(ConceptRef(slug, concept_id), str(view.at.version.number))
+        ),
+    )
 
 
 @bp.get("/<slug>/v/<ref>/search")

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -205,6 +206,7 @@ class RevisionForm(FlaskForm):
 
     revision = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    by = IntegerField(_l("By proposal number"), validators=[Optional()])
 
 
 class CommentForm(FlaskForm):
@@ -213,8 +215,8 @@ class CommentForm(FlaskForm):
     reply_to = HiddenField()
 
 
-def comment_form() -> CommentForm:
-    form = CommentForm()
+def comment_form(**options: Any) -> CommentForm:
+    form = CommentForm(**options)
     form.kind.choices = [
         ("comment", str(_l("a comment"))),
         ("question", str(_l("a question"))),

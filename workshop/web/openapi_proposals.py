@@ -83,6 +83,10 @@ SUMMARY = {
         "agency": {"type": ["string", "null"]},
         "changes": {"type": "integer"},
         "touches": {"type": "array", "items": {"type": "string"}},
+        "superseded_by": {
+            "type": ["integer", "null"],
+            "description": "The proposal that took its place (status superseded)",
+        },
         "updated_at": {"type": "string", "format": "date-time"},
     },
 }

@@ -11,19 +11,17 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..services import comments, proposal_files, proposal_views, proposals, uploads
+from ..services import proposal_files, proposal_views, proposals, uploads
 from ..services.errors import InvalidFile, PermissionDenied, ServiceError
 from ..taxonomy import Concept
 from . import comments as comment_views
 from . import htmx
 from .forms import (
     ChangeForm,
-    HideForm,
     ProposalFileForm,
     ProposalForm,
     RevisionForm,
     change_form,
-    comment_form,
     show_error,
 )
 
@@ -116,26 +114,15 @@ def page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVal
     )
     edit.revision.data = str(view.proposal.revision)
     button = RevisionForm(formdata=None, revision=str(view.proposal.revision))
-    mode, target = comment_views.form_mode()
-    discussion = comments.discussion(current_user, proposal_id)
-    comment = comment_form()
-    if mode == "reply":
-        comment.reply_to.data = str(target)
-    if mode == "edit":
-        comment.body.data = comments.body_of(current_user, target or 0)
+    # The workbench alone (htmx) has no discussion in it.
+    discussion = {} if htmx.wants_fragment() else comment_views.discussion_context(proposal_id)
     return htmx.render(
         "proposals/show.html",
         "proposals/_workbench.html",
         status,
-        discussion=discussion,
-        comment=comment,
-        comment_mode=mode,
-        comment_target=target,
-        hide_form=HideForm(formdata=None),
+        **discussion,
         file_form=ProposalFileForm(formdata=None, revision=str(view.proposal.revision)),
-        action_form=RevisionForm(formdata=None),
         proposal_id=proposal_id,
-        edit_minutes=comments.EDIT_MINUTES,
         view=view,
         composer=composer,
         chosen_op=composer.op.data,
@@ -175,8 +162,10 @@ def rebase(proposal_id: int) -> ResponseReturnValue:
 def status(proposal_id: int, target: str) -> ResponseReturnValue:
     form = RevisionForm()
     note = form.note.data or ""
+    by = form.by.data if not form.by.errors else None
     return back_to_page(
-        proposal_id, lambda _revision: proposals.move(current_user, proposal_id, target, note)
+        proposal_id,
+        lambda _revision: proposals.move(current_user, proposal_id, target, note, by),
     )
 
 
