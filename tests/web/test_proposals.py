@@ -431,7 +431,7 @@ def test_the_whole_tree_upload_on_the_page(client, rep, sign_in):
     [
         "/proposals/4294967296",
         "/api/v1/proposals/4294967296",
-        "/proposals/1/comments/4294967296/edit",
+        "/comments/4294967296/edit",
     ],
 )
 def test_numbers_too_large_for_an_id_are_not_found(client, rep, sign_in, path):

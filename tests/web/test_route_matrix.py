@@ -198,6 +198,13 @@ MATRIX = [
     ),
     (
         "POST",
+        "/proposals/<int:proposal_id>/file/<token>",
+        "/proposals/{proposal}/file/no-such-upload",
+        {"revision": "0", "new-0": "x", "pair-0": "dental"},  # stale: back to the page
+        (SIGN_IN, 403, 303, 303),
+    ),
+    (
+        "POST",
         "/proposals/<int:proposal_id>/edit",
         "/proposals/{proposal}/edit",
         {"revision": "0", "title": "t", "rationale": "r"},

@@ -105,6 +105,15 @@ def _checked_text(title: str, rationale: str) -> tuple[str, str]:
 
 
 def editing(actor: Actor, proposal_id: int, revision: int) -> Proposal:
+    """The proposal, if `actor` may change its content now and the form is not stale; its
+    revision moves on (the change is about to be made)."""
+    proposal = may_edit(actor, proposal_id, revision)
+    proposal.revision += 1
+    proposal.updated_at = utcnow()
+    return proposal
+
+
+def may_edit(actor: Actor, proposal_id: int, revision: int) -> Proposal:
     """The proposal, if `actor` may change its content now and the form is not stale."""
     proposal = get(proposal_id)
     if mover(actor, proposal) is None:
@@ -121,8 +130,6 @@ def editing(actor: Actor, proposal_id: int, revision: int) -> Proposal:
             ),
             field="stale",
         )
-    proposal.revision += 1
-    proposal.updated_at = utcnow()
     return proposal
 
 
@@ -194,7 +201,7 @@ def store(proposal: Proposal, changes: Sequence[Change], base: Tree | None = Non
                 _l(
                     "Change %(number)d cannot be applied: %(reason)s",
                     number=first.index + 1,
-                    reason=first.conflict.text(_language()) if first.conflict else "",
+                    reason=first.conflict.text(language()) if first.conflict else "",
                 )
             ),
             field="change",
@@ -205,7 +212,7 @@ def store(proposal: Proposal, changes: Sequence[Change], base: Tree | None = Non
     proposal.touches = sorted(footprint(seen))
 
 
-def _language() -> str:
+def language() -> str:
     from flask_babel import get_locale
 
     return str(get_locale() or "en")
@@ -280,7 +287,7 @@ def _submittable(proposal: Proposal) -> None:
                     "%(reason)s",
                     number=first.index + 1,
                     version=latest.number,
-                    reason=first.conflict.text(_language()) if first.conflict else "",
+                    reason=first.conflict.text(language()) if first.conflict else "",
                 )
             )
         )

@@ -200,7 +200,7 @@ def _check_token(token: str) -> None:
         raise NotFound(str(_l("This upload has expired; upload the file again.")))
 
 
-def _load(token: str) -> tuple[bytes, dict[str, Any]]:
+def load(token: str) -> tuple[bytes, dict[str, Any]]:
     _check_token(token)
     kept = folder()
     try:
@@ -224,7 +224,7 @@ def confirm(
 
 @use_case(Permission.PUBLISH_TAXONOMY)
 def _publish(actor: Actor, token: str, note: str, allow_mass_retire: bool) -> taxonomies.Published:
-    data, meta = _load(token)
+    data, meta = load(token)
     mapping = uploads.column_mapping(
         meta["mapping"],
         meta["dotted_codes"],

@@ -15,6 +15,7 @@ from . import (
     context,
     errors,
     main,
+    proposal_files,  # noqa: F401 (its routes join the proposals blueprint when imported)
     proposals,
     security,
     uploads,

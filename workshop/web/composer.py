@@ -17,7 +17,7 @@ from .forms import ChangeForm, change_form, show_error
 from .htmx import wants_fragment
 from .proposals import OPS, back_to_page, bp, page
 
-PICKABLE = ("concept", "parent", "replaced_by", "into")
+PICKABLE = ("concept", "parent", "replaced_by", "into", "under")
 
 
 @bp.post("/<int:proposal_id>/changes")

@@ -234,3 +234,15 @@ class ProposalFileForm(FlaskForm):
     file = FileField(_l("The tree as you want it, or a change set"), validators=[FileRequired()])
     match_labels = BooleanField(_l("Pair concepts by label (the file's ids differ)"))
     allow_mass_retire = BooleanField(_l("Yes, retire them"))
+    under = StringField(
+        _l("Only the subtree of (its id; empty: the whole tree)"),
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class PairingForm(FlaskForm):
+    """The file's concepts paired with the tree's: fields pair-N (the tree's id, or empty
+    for a new concept) for the file's concept new-N."""
+
+    revision = HiddenField(validators=[DataRequired()])
+    allow_mass_retire = BooleanField(_l("Yes, retire them"))

@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..services import proposal_files, proposal_views, proposals, uploads
-from ..services.errors import InvalidFile, PermissionDenied, ServiceError
+from ..services import proposal_views, proposals
+from ..services.errors import PermissionDenied, ServiceError
 from ..taxonomy import Concept
 from . import comments as comment_views
 from . import htmx
@@ -210,57 +209,3 @@ def edit(proposal_id: int) -> ResponseReturnValue:
             flash(_l("The proposal is saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
     return page(proposal_id, 422, edit=form)
-
-
-@bp.post("/<int:proposal_id>/file")
-@login_required
-def add_file(proposal_id: int) -> ResponseReturnValue:
-    """Changes from a file: the whole tree as the agency wants it, or a change set."""
-    form = ProposalFileForm()
-    if not form.validate_on_submit():
-        flash(_l("Choose a file."), "error")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#from-file", 303)
-    uploaded = form.file.data
-    upload = uploads.Upload(
-        uploaded.read(), uploaded.filename or "upload", match_labels=bool(form.match_labels.data)
-    )
-    try:
-        done = proposal_files.add_file(
-            current_user,
-            proposal_id,
-            int(form.revision.data or 0),
-            upload,
-            bool(form.allow_mass_retire.data),
-        )
-    except PermissionDenied:
-        raise
-    except InvalidFile as error:
-        flash(error.message, "error")
-        for problem in error.problems[:5]:
-            flash(problem.text(_locale()) if hasattr(problem, "text") else str(problem), "error")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#from-file", 303)
-    except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#from-file", 303)
-    flash(
-        ngettext(
-            "%(num)d change from the file is added.",
-            "%(num)d changes from the file are added.",
-            done.added,
-        ),
-        "success",
-    )
-    for pair in done.pairs[:20]:
-        flash(
-            _l(
-                "Paired by label: %(new)s in the file is %(old)s.", new=pair.new_id, old=pair.old_id
-            ),
-            "info",
-        )
-    return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#changes", 303)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")
