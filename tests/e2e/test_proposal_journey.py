@@ -129,3 +129,43 @@ def test_a_reply_appears_for_the_other_agency_without_a_reload(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_whole_tree_upload_becomes_changes_after_pairing(live_server, published, phone, tmp_path):
+    """The next edition of the tree as a spreadsheet, uploaded to a draft on a phone: the
+    concept it has under a new code is paired with the tree's, and the rest are changes."""
+    from tests.web.taxonomy_files import EDITION
+    from workshop.taxonomy.formats import csv_format
+
+    page = phone
+    edition = tmp_path / "edition.csv"
+    edition.write_bytes(csv_format.write(EDITION))
+    sign_in(page, live_server, "rep-moh")
+    page.goto(f"{live_server}/proposals/new")
+    page.get_by_label("العنوان").fill("الإصدار القادم")
+    page.get_by_label("المبررات: لماذا هذا التغيير؟").fill("من جدول الجهة")
+    page.get_by_role("button", name="أنشئ المسودة").click()
+    page.locator("#from-file input[type=file]").set_input_files(str(edition))
+    page.get_by_role("button", name="حوّل الملف إلى تغييرات").click()
+    expect(page.locator("h1")).to_have_text("اربط مفاهيم الملف")
+    expect(page.locator("select#pair-0")).to_have_value("dental")  # suggested: same labels
+    assert fits(page)
+    shoot(page, "phone-ar-proposal-pairing")
+    page.get_by_role("button", name="حوّل الملف إلى تغييرات").click()
+    expect(page.locator(".proposal-changes tbody tr")).to_have_count(1)  # housing relabelled
+    expect(page.locator(".proposal-changes")).to_contain_text("Housing and land")
+    assert page.console_errors == []
+
+
+def test_a_concept_s_discussion_on_its_page(live_server, published, phone):
+    page = phone
+    sign_in(page, live_server, "rep-moh")
+    page.goto(f"{live_server}/taxonomies/gov/v/2/concepts/dental")
+    page.get_by_label("تعليقك").fill("هل يشمل تقويم الأسنان؟")
+    page.get_by_label("نوعه").select_option("question")
+    page.get_by_role("button", name="انشر التعليق").click()
+    expect(page).to_have_url(f"{live_server}/taxonomies/gov/v/2/concepts/dental#comment-1")
+    expect(page.locator("#comment-threads")).to_contain_text("هل يشمل تقويم الأسنان؟")
+    assert fits(page)
+    shoot(page, "phone-ar-concept-discussion")
+    assert page.console_errors == []
