@@ -5,10 +5,11 @@
 
 Prints name<TAB>value<TAB>unit, each the median of 7 runs through the real call path (the
 Flask app with a signed-in session, in process): `preview_ms` (add one change to a draft
-and get it checked against the base), `proposal_page_ms`, `list_ms` (open proposals of the
-taxonomy, filtered), `overlap_ms` (one proposal against all live ones, in the service),
-`comment_ms` (post a comment), and `bare_flask_ms` (a bare endpoint through the same test
-client) as the baseline.
+as the composer does, with htmx, and get back the checked workbench: the changes as a diff
+and the tree after them), `pick_ms` (the concept picker's search as one types),
+`proposal_page_ms`, `list_ms` (open proposals of the taxonomy, filtered), `overlap_ms` (one
+proposal against all live ones, in the service), `comment_ms` (post a comment), and
+`bare_flask_ms` (a bare endpoint through the same test client) as the baseline.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def main() -> None:
     parser.add_argument("--concepts", type=int, default=100_000)
     parser.add_argument("--proposals", type=int, default=2_000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--profile", default=None, help="print a profile of this measurement")
     args = parser.parse_args()
 
     from flask import Flask
@@ -137,6 +139,7 @@ def main() -> None:
             concept = next(free)
             page = client.post(
                 f"/proposals/{draft.id}/changes",
+                headers={"HX-Request": "true"},
                 data={
                     "revision": str(current.revision),
                     "op": "relabel",
@@ -144,7 +147,7 @@ def main() -> None:
                     "label_en": f"Renamed {concept}",
                 },
             )
-            assert page.status_code == 303, page.status_code
+            assert page.status_code == 200 and 'id="preview"' in page.text, page.status_code
             db.session.expire_all()
 
         def page() -> None:
@@ -155,7 +158,19 @@ def main() -> None:
             assert response.status_code == 200
 
         def overlap() -> None:
-            proposal_views.view(rep, target)
+            proposal = db.session.get(Proposal, target)
+            current = revisions.latest_tree(taxonomy)
+            proposal_views.overlaps_of(rep, proposal, current)
+
+        words = iter(["ser", "servi", "servic", "service 1", "service 12", "service 123"] * 3)
+
+        def pick() -> None:
+            response = client.get(
+                f"/proposals/{draft.id}/pick",
+                query_string={"field": "parent", "op": "add", "q": next(words)},
+                headers={"HX-Request": "true"},
+            )
+            assert response.status_code == 200
 
         def comment() -> None:
             response = client.post(
@@ -170,12 +185,20 @@ def main() -> None:
         for name, function in (
             ("bare_flask_ms", lambda: bare_client.get("/")),
             ("preview_ms", preview),
+            ("pick_ms", pick),
             ("proposal_page_ms", page),
             ("list_ms", listing),
             ("overlap_ms", overlap),
             ("comment_ms", comment),
         ):
             function()  # once to warm caches, as a hall would have
+            if name == args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.runcall(function)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
             report(name, median_ms(function, repeat=7))
 
 

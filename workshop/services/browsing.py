@@ -145,17 +145,26 @@ class Found:
     too_short: bool = False  # a query of one letter is not run
 
 
-def search(actor: Actor | None, slug: str, ref: str | int, query: str) -> tuple[VersionRef, Found]:
+def search(
+    actor: Actor | None,
+    slug: str,
+    ref: str | int,
+    query: str,
+    limit: int | None = None,
+    counted: bool = True,
+) -> tuple[VersionRef, Found]:
     """Concepts whose labels, synonyms, codes or notes contain the query (Arabic spellings
-    folded on both sides: search_fold), with their paths."""
+    folded on both sides: search_fold), with their paths: the first `limit`, and how many
+    there are in all (unless not `counted`: a picker needs no total)."""
     at = version_ref(actor, slug, ref)
     needle = search_key(query)
     if len(needle) < 2:
         return at, Found([], 0, too_short=bool(needle))
     number = at.version.number
-    found = store.search_rows(at.taxonomy, number, needle, SEARCH_LIMIT)
+    limit = limit or SEARCH_LIMIT
+    found = store.search_rows(at.taxonomy, number, needle, limit)
     total = len(found)
-    if total == SEARCH_LIMIT:
+    if total == limit and counted:
         total = store.search_count(at.taxonomy, number, needle)
     known = store.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
     return at, Found([Match(row, path_above(row, known)) for row in found], total)

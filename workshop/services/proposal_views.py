@@ -149,21 +149,7 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
     against = None
     if latest.number != proposal.base_number:
         against = apply(current, changes).outcomes
-    live = {
-        other: frozenset(touches)
-        for other, status, agency, touches in proposals.footprints(
-            proposal.taxonomy_id, sorted(LIVE | {Status.DRAFT}), proposal.id
-        )
-        if status != Status.DRAFT.value or _sees_drafts_of(actor, agency)
-    }
-    found = overlaps(
-        frozenset(proposal.touches or []),
-        live,
-        lambda c: current[c].parent if c in current else None,
-    )
-    by_other: dict[int, list[Overlap]] = {}
-    for overlap in found:
-        by_other.setdefault(overlap.other, []).append(overlap)
+    by_other = overlaps_of(actor, proposal, current)
     who = proposals.mover(actor, proposal)
     return ProposalView(
         proposal=proposal,
@@ -185,6 +171,30 @@ def view(actor: Actor, proposal_id: int) -> ProposalView:
             )
         ),
     )
+
+
+def overlaps_of(actor: Actor, proposal: Proposal, current: Tree) -> dict[int, list[Overlap]]:
+    """The live proposals (and the drafts the reader may see) that touch the same part of
+    the current consensus tree as `proposal`, with how they meet."""
+    draft = Status.DRAFT.value
+    live = {
+        other: frozenset(touches)
+        for other, status, agency, touches in proposals.footprints(
+            proposal.taxonomy_id, sorted(LIVE | {Status.DRAFT}), proposal.id
+        )
+        if status != draft or _sees_drafts_of(actor, agency)
+    }
+    concepts = current.concepts
+    found = overlaps(
+        frozenset(proposal.touches or []),
+        live,
+        lambda c: concepts[c].parent if c in concepts else None,
+        current.children_of,
+    )
+    by_other: dict[int, list[Overlap]] = {}
+    for overlap in found:
+        by_other.setdefault(overlap.other, []).append(overlap)
+    return by_other
 
 
 def proposable(actor: Actor) -> list[tuple[str, str, str]]:
@@ -231,7 +241,9 @@ def pick(actor: Actor, proposal_id: int, query: str) -> list[Pick]:
     changes = proposals.changes_of(proposal)
     base = proposals.base_tree(proposal)
     result = apply(base, changes, base=base).tree
-    _at, found = browsing.search(actor, proposal.taxonomy.slug, proposal.base_number, query)
+    _at, found = browsing.search(
+        actor, proposal.taxonomy.slug, proposal.base_number, query, PICKS, counted=False
+    )
     ids = [m.node.concept_id for m in found.matches]
     ids += [
         c.id

@@ -85,6 +85,12 @@ def test_overlap_is_found_exactly_when_footprints_meet_on_a_path(parents, data):
                 elif b in ancestors(a, parents.get):
                     expected.add(Overlap(other, Kind.INSIDE, a, b))
     assert found == expected
+    # Walking mine's subtrees down finds the same as walking each concept's path up.
+    children: dict[str, list[str]] = {}
+    for concept, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(concept)
+    assert set(overlaps(mine, others, parents.get, lambda c: children.get(c, []))) == expected
     for other, theirs in others.items():
         back = {(o.kind, o.theirs, o.ours) for o in overlaps(theirs, {-1: mine}, parents.get)}
         flip = {Kind.SAME: Kind.SAME, Kind.INSIDE: Kind.AROUND, Kind.AROUND: Kind.INSIDE}
