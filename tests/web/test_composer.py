@@ -206,3 +206,25 @@ def test_a_proposal_is_superseded_by_another_named_one(client, rep, people, sign
     assert f'href="/proposals/{older.id}">#{older.id}' in client.get(f"/proposals/{newer.id}").text
     api = client.get(f"/api/v1/proposals/{older.id}").get_json()
     assert api["superseded_by"] == newer.id
+
+
+def test_retiring_a_branch_with_its_children_needs_a_confirmation(client, rep, sign_in):
+    proposal = draft(rep)
+    cascade = {"op": "retire", "id": "health", "children": "cascade"}
+    with pytest.raises(ServiceError, match="whole top-level branch: 3 concepts") as refused:
+        proposals.add_change(rep, proposal.id, 1, cascade)
+    assert refused.value.field == "children"
+    db.session.rollback()
+    assert db.session.get(Proposal, proposal.id).changes == []
+    proposals.add_change(
+        rep, proposal.id, 1, {"op": "retire", "id": "dental", "children": "cascade"}
+    )
+    proposals.add_change(rep, proposal.id, 2, {**cascade, "confirmed": True})
+    stored = db.session.get(Proposal, proposal.id).changes
+    assert [c["id"] for c in stored] == ["dental", "health"] and "confirmed" not in stored[1]
+    sign_in("representative")
+    page = client.post(
+        f"/proposals/{proposal.id}/changes",
+        data={"revision": "3", "op": "retire", "concept": "housing", "children": "cascade"},
+    )
+    assert page.status_code == 422 and 'id="confirmed"' in page.text

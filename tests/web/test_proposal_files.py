@@ -116,3 +116,25 @@ def test_the_pairing_page(client, rep, sign_in):
     assert changes_of(proposal.id) == [("relabel", "housing")]
     again = client.post(action, data=form)  # the form replayed: stale, nothing doubled
     assert again.status_code == 303 and changes_of(proposal.id) == [("relabel", "housing")]
+
+
+def test_an_unparseable_or_oversized_file_is_refused_and_nothing_is_saved(
+    client, rep, sign_in, app
+):
+    proposal = draft(rep)
+    sign_in("representative")
+    broken = {"revision": "1", "file": (io.BytesIO(b"PK\x03\x04 not a workbook"), "tree.xlsx")}
+    refused = client.post(
+        f"/proposals/{proposal.id}/file", data=broken, content_type="multipart/form-data"
+    )
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("#from-file")
+    page = client.get(f"/proposals/{proposal.id}").text
+    assert 'class="flash flash-error"' in page
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    big = {"revision": "1", "file": (io.BytesIO(b"id,label_ar\n" + b"x,y\n" * 1000), "t.csv")}
+    too_big = client.post(
+        f"/proposals/{proposal.id}/file", data=big, content_type="multipart/form-data"
+    )
+    assert too_big.status_code == 413
+    stored = db.session.get(Proposal, proposal.id)
+    assert (stored.changes, stored.revision) == ([], 1)

@@ -21,6 +21,8 @@ def completed(action: Mapping[str, Any], tree: Tree) -> list[dict[str, Any]]:
     data = dict(action)
     if data.get("op") == "relabel" and "alt_labels" in data:
         return _relabelled(data, tree)
+    if data.get("op") == "retire":
+        _check_cascade(data, tree)
     if data.get("op") not in ("add", "move", "reinstate"):
         return [data]
     if data["op"] == "add" and not data.get("id"):
@@ -31,6 +33,31 @@ def completed(action: Mapping[str, Any], tree: Tree) -> list[dict[str, Any]]:
         siblings = tree.children_of(parent)
         data["position"] = len(siblings) - (1 if data.get("id") in siblings else 0)
     return [data]
+
+
+def _check_cascade(data: dict[str, Any], tree: Tree) -> None:
+    """Retiring a concept with its children retires its whole subtree: only when the
+    author confirms it, told how many concepts go (a top-level concept's whole branch)."""
+    confirmed = bool(data.pop("confirmed", False))
+    concept = tree.get(clean(str(data.get("id") or "")))
+    if data.get("children") != "cascade" or concept is None or not concept.active:
+        return
+    count = len(tree.descendants(concept.id))
+    if count and not confirmed:
+        message = (
+            _l(
+                "This retires a whole top-level branch: %(count)d concepts under it go with "
+                "it. Tick the box to confirm, or let its children move up.",
+                count=count,
+            )
+            if concept.parent is None
+            else _l(
+                "%(count)d concepts under it are retired with it. Tick the box to confirm, "
+                "or let its children move up.",
+                count=count,
+            )
+        )
+        raise ServiceError(str(message), field="children")
 
 
 def _relabelled(data: dict[str, Any], tree: Tree) -> list[dict[str, Any]]:

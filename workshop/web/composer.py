@@ -76,6 +76,7 @@ def action_of(form: ChangeForm) -> dict[str, Any]:
             "id": concept,
             "children": form.children.data or "promote",
             "replaced_by": (form.replaced_by.data or "").strip() or None,
+            "confirmed": bool(form.confirmed.data),
         }
     return {"op": op, "id": concept, "into": (form.into.data or "").strip()}
 

@@ -189,6 +189,7 @@ class ChangeForm(FlaskForm):
     replaced_by = StringField(
         _l("Replaced by (id, optional)"), validators=[Optional(), Length(max=200)]
     )
+    confirmed = BooleanField(_l("Yes, retire them all"))
     into = StringField(_l("Merge into (id)"), validators=[Optional(), Length(max=200)])
 
 
