@@ -78,3 +78,17 @@ def test_the_concept_page_shows_its_discussion(client, rep, sign_in):
     panel = client.get("/taxonomies/gov/v/2/concepts/dental", headers={"HX-Request": "true"})
     assert "comment-threads" not in panel.text
     assert 'href="/taxonomies/gov/v/2/concepts/dental#comments"' in panel.text
+
+
+def test_the_concept_page_offers_the_reader_s_proposals_to_change_it(client, rep, people, sign_in):
+    from workshop.services import proposals
+
+    mine = proposals.create(rep, "gov", "مسودتنا", "سبب")
+    theirs = proposals.create(people["other_representative"], "gov", "مسودة غيرنا", "سبب")
+    sign_in("representative")
+    page = client.get("/taxonomies/gov/v/2/concepts/dental").text
+    assert f"/proposals/{mine.id}?op=relabel&amp;concept=dental#composer" in page
+    assert f"/proposals/{theirs.id}?" not in page
+    assert "/proposals/new?taxonomy=gov&amp;concept=dental" in page
+    sign_in("observer")
+    assert 'id="propose"' not in client.get("/taxonomies/gov/v/2/concepts/dental").text

@@ -13,13 +13,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..consensus import LIVE, Overlap, Preview, Status, around, editable, next_statuses, overlaps
+from ..consensus import (
+    EDITABLE,
+    LIVE,
+    Overlap,
+    Preview,
+    Status,
+    around,
+    editable,
+    next_statuses,
+    overlaps,
+)
 from ..models import Agency, Proposal, Role, Taxonomy, db
 from ..storage import revisions
 from ..taxonomy import Add, Change, Outcome, Tree, apply, search_fold
 from . import browsing, proposals, taxonomies
 from .errors import NotFound
-from .permissions import Actor, Permission, require
+from .permissions import Actor, Permission, allowed, require
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,31 @@ def overlaps_of(actor: Actor, proposal: Proposal, current: Tree) -> dict[int, li
     for overlap in found:
         by_other.setdefault(overlap.other, []).append(overlap)
     return by_other
+
+
+def workable(actor: Actor, slug: str, limit: int = 10) -> list[Proposal]:
+    """The proposals of taxonomy `slug` that `actor` may add a change to now (its agency's,
+    for a coordinator its own), newest change first: a concept's page offers them."""
+    if not allowed(actor, Permission.PROPOSE):
+        return []
+    taxonomy = taxonomies.get_taxonomy(slug)
+    mine = (
+        Proposal.author_id == actor.id
+        if actor.role is Role.COORDINATOR
+        else Proposal.agency_id == actor.agency_id
+    )
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.taxonomy_id == taxonomy.id,
+                Proposal.status.in_([s.value for s in EDITABLE]),
+                mine,
+            )
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def proposable(actor: Actor) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..services import browsing, formats, opened_tree, taxonomies
+from ..services import browsing, formats, opened_tree, proposal_views, taxonomies
 from ..services.comments import ConceptRef
 from .comments import discussion_context
 from .downloads import file_response
@@ -118,6 +118,7 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
             if wants_fragment()
             else discussion_context(ConceptRef(slug, concept_id), str(view.at.version.number))
         ),
+        workable=[] if wants_fragment() else proposal_views.workable(current_user, slug),
     )
 
 
