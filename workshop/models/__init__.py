@@ -5,11 +5,15 @@ from .base import as_utc, db, utc_iso, utcnow
 from .proposals import Comment, CommentEdit, Proposal, ProposalEvent
 from .tokens import ApiToken
 from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
+from .workshops import AgendaItem, Ballot, BallotEvent, Round, Seat, Workshop
 
 __all__ = [
     "Agency",
+    "AgendaItem",
     "ApiToken",
     "AuditEntry",
+    "Ballot",
+    "BallotEvent",
     "Comment",
     "CommentEdit",
     "ConceptRevision",
@@ -17,10 +21,13 @@ __all__ = [
     "Proposal",
     "ProposalEvent",
     "Role",
+    "Round",
+    "Seat",
     "Taxonomy",
     "User",
     "Version",
     "VersionProposal",
+    "Workshop",
     "as_utc",
     "db",
     "utc_iso",

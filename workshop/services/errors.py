@@ -27,6 +27,10 @@ class NotFound(ServiceError):
     """The object the action names does not exist."""
 
 
+class Closed(ServiceError):
+    """The vote (or whatever the action was for) has closed; nothing was written."""
+
+
 class Busy(ServiceError):
     """The database stayed locked by another writer for longer than it waits; nothing was
     written, and the same request may simply be sent again."""

@@ -30,6 +30,9 @@ class Permission(enum.StrEnum):
     PROPOSE = "proposals.create"  # a representative for its agency, a coordinator for all
     MODERATE = "proposals.moderate"  # any proposal's status and content; hide comments
     COMMENT = "proposals.comment"
+    VIEW_WORKSHOPS = "workshops.view"
+    FACILITATE = "workshops.facilitate"  # agenda, roll call, rounds
+    VOTE = "workshops.vote"  # an agency's ballot
 
 
 COORDINATOR, REPRESENTATIVE, OBSERVER = Role.COORDINATOR, Role.REPRESENTATIVE, Role.OBSERVER
@@ -49,6 +52,9 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.PROPOSE: frozenset({REPRESENTATIVE, COORDINATOR}),
     Permission.MODERATE: frozenset({COORDINATOR}),
     Permission.COMMENT: frozenset({REPRESENTATIVE, COORDINATOR}),
+    Permission.VIEW_WORKSHOPS: EVERYONE,
+    Permission.FACILITATE: frozenset({COORDINATOR}),
+    Permission.VOTE: frozenset({REPRESENTATIVE}),
 }
 # Roles whose members act for one agency only: given an agency, it must be their own.
 AGENCY_BOUND = frozenset({REPRESENTATIVE})

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..services.errors import Busy, NotFound, PermissionDenied, ServiceError
+from ..services.errors import Busy, Closed, NotFound, PermissionDenied, ServiceError
 from .htmx import render
 
 TITLES = {
@@ -17,6 +17,7 @@ TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
+    409: _l("Too late"),
     413: _l("File too large"),
     422: _l("Invalid input"),
     429: _l("Too many attempts"),
@@ -52,6 +53,7 @@ def error_page(code: int, message: str | None = None) -> ResponseReturnValue:
 STATUS_OF_REFUSAL = (
     (PermissionDenied, 403),
     (NotFound, 404),
+    (Closed, 409),
     (Busy, 503),
     (ServiceError, 422),
 )
