@@ -266,6 +266,118 @@ MATRIX = [
         {"body": "سؤال عن المفهوم", "kind": "question"},
         (SIGN_IN, 403, 303, 303),
     ),
+    (
+        "GET",
+        "/workshops/",
+        "/workshops/",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/workshops/new",
+        "/workshops/new",
+        None,
+        (SIGN_IN, 403, 403, 200),
+    ),
+    (
+        "POST",
+        "/workshops/new",
+        "/workshops/new",
+        {},
+        (SIGN_IN, 403, 403, 422),
+    ),
+    (
+        "GET",
+        "/workshops/join",
+        "/workshops/join",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>",
+        "/workshops/{workshop}",
+        None,
+        (SIGN_IN, 200, 200, 200),  # the ballot panel
+    ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>/console",
+        "/workshops/{workshop}/console",
+        None,
+        (SIGN_IN, 403, 403, 200),
+    ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>/projector",
+        "/workshops/{workshop}/projector",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>/live/<screen>",
+        "/workshops/{workshop}/live/projector",
+        None,
+        (SIGN_IN, 303, 303, 303),  # a browser is sent to the page; htmx polls it
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/ballot",
+        "/workshops/{workshop}/ballot",
+        {"round": "0", "choice": "approve"},
+        (SIGN_IN, 403, 409, 403),  # no vote is open: too late
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/roll-call",
+        "/workshops/{workshop}/roll-call",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/items",
+        "/workshops/{workshop}/items",
+        {"proposal": "0"},
+        (SIGN_IN, 403, 403, 303),  # refused with a message
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/items/<int:item_id>/<any(earlier, later):step>",
+        "/workshops/{workshop}/items/0/earlier",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/items/<int:item_id>/open",
+        "/workshops/{workshop}/items/0/open",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/items/<int:item_id>/send-back",
+        "/workshops/{workshop}/items/0/send-back",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/rounds/<int:round_id>/close",
+        "/workshops/{workshop}/rounds/0/close",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/rounds/<int:round_id>/extend",
+        "/workshops/{workshop}/rounds/0/extend",
+        {},
+        (SIGN_IN, 403, 403, 303),
+    ),
     # the read API: a session or a token; anonymous callers get 401
     ("GET", "/api/v1/proposals", "/api/v1/proposals", None, (401, 200, 200, 200)),
     (
@@ -330,7 +442,15 @@ def hall(database_url, tmp_path_factory, password_hash) -> Iterator[Hall]:
         from workshop.services import comments
 
         comment = comments.post(people["coordinator"], proposal, "سؤال", "question").id
-        yield Hall(app, ids, proposal, comment)
+        from datetime import date
+
+        from workshop.services import workshops
+
+        workshop = workshops.create(
+            people["coordinator"],
+            workshops.Setting("gov", "ورشة", "Workshop", date(2026, 12, 1)),
+        ).id
+        yield Hall(app, ids, proposal, comment, workshop)
         db.session.remove()
         empty_tables(db.engine, db.metadata)
         db.engine.dispose()
@@ -354,6 +474,7 @@ class Hall:
     user_ids: dict[str, int]
     proposal_id: int
     comment_id: int
+    workshop_id: int
 
     def client_of(self, role: str) -> FlaskClient:
         """A fresh client signed in as the role's user (anonymous: signed out)."""
@@ -373,6 +494,7 @@ def test_route_answers_role(hall, method, path, data, role, status):
         target=hall.user_ids["other_representative"],
         proposal=hall.proposal_id,
         comment=hall.comment_id,
+        workshop=hall.workshop_id,
     )
     response = hall.client_of(role).open(url, method=method, data=data)
     assert response.status_code == status, response.text[:500]

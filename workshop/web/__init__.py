@@ -19,6 +19,7 @@ from . import (
     proposals,
     security,
     uploads,
+    workshops,
 )
 
 
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         uploads.bp,
         proposals.bp,
         comments.bp,
+        workshops.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

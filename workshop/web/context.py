@@ -83,6 +83,20 @@ PREVIEW_MARKS = {
     "retired": _l("retired"),
     "receives": _l("receives a merge"),
 }
+WORKSHOP_STATUSES = {"planned": _l("Planned"), "live": _l("Live"), "closed": _l("Closed")}
+ITEM_STATUSES = {
+    "waiting": _l("Waiting"),
+    "voting": _l("Being voted on"),
+    "decided": _l("Decided"),
+    "sent_back": _l("Sent back for amendment"),
+}
+ATTENDANCE = {
+    "unknown": _l("Not yet called"),
+    "present": _l("Present"),
+    "absent": _l("Absent"),
+    "alternate": _l("Represented by an alternate"),
+}
+CHOICES = {"approve": _l("Approve"), "reject": _l("Reject"), "abstain": _l("Abstain")}
 COMMENT_KINDS = {"objection": _l("Objection"), "question": _l("Question")}
 OVERLAP_KINDS = {
     "same": _l("touches the same concept"),
@@ -237,6 +251,10 @@ def init_app(app: Flask) -> None:
             "status_action": lambda status: STATUS_ACTIONS.get(status, status),
             "composer_action": lambda op: COMPOSER_ACTIONS.get(op, op),
             "preview_mark": lambda mark: PREVIEW_MARKS.get(mark, mark),
+            "workshop_status": lambda status: WORKSHOP_STATUSES.get(status, status),
+            "item_status": lambda status: ITEM_STATUSES.get(status, status),
+            "attendance_name": lambda mark: ATTENDANCE.get(mark, mark),
+            "choice_name": lambda choice: CHOICES.get(choice, choice),
             "overlap_kind": lambda kind: OVERLAP_KINDS.get(kind, kind),
             "comment_kind": lambda kind: COMMENT_KINDS.get(kind, kind),
             "language_name": lambda code: language_name(

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -247,3 +248,37 @@ class PairingForm(FlaskForm):
 
     revision = HiddenField(validators=[DataRequired()])
     allow_mass_retire = BooleanField(_l("Yes, retire them"))
+
+
+class WorkshopForm(FlaskForm):
+    taxonomy = SelectField(_l("Taxonomy"), validators=[DataRequired()])
+    title_ar = StringField(_l("Title in Arabic"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=200)])
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    quorum_percent = IntegerField(
+        _l("Quorum: ballots cast above this share (%)"), default=50, validators=[Optional()]
+    )
+    quorum_base = SelectField(_l("of"), default="present")
+    threshold = StringField(
+        _l("Approvals needed, as a share of approve + reject"),
+        default="2/3",
+        validators=[DataRequired(), Length(max=10)],
+    )
+    structural_threshold = StringField(
+        _l("For retiring or merging a top-level concept (optional)"),
+        validators=[Optional(), Length(max=10)],
+    )
+    consent = BooleanField(_l("Consent: any rejection blocks"))
+    secret = BooleanField(_l("Secret ballots (who chose what is never kept)"))
+    results_live = BooleanField(_l("Show the running tally before the vote closes"))
+
+
+def workshop_form(taxonomies: list[tuple[str, str]]) -> WorkshopForm:
+    form = WorkshopForm()
+    form.taxonomy.choices = taxonomies
+    form.quorum_base.choices = [
+        ("present", str(_l("the agencies present at roll call"))),
+        ("electorate", str(_l("all the agencies of the workshop"))),
+    ]
+    return form

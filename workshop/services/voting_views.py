@@ -1,0 +1,132 @@
+"""What the live screens of a workshop show (the facilitator's console, a participant's
+ballot panel, the projector): the current item as a tree diff, the rule in words, who has
+cast, the tally once it may be shown, and the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..consensus.voting import Choice, Outcome, Rule, Tally
+from ..models import AgendaItem, Ballot, Proposal, Round, Seat, Workshop, as_utc, db, utcnow
+from ..taxonomy import Change, Tree, apply
+from . import proposals, voting, workshops
+from .errors import NotFound
+from .permissions import Actor, Permission, require
+
+
+@dataclass
+class Live:
+    workshop: Workshop
+    item: AgendaItem | None  # the item voted on now, or the last one decided
+    round: Round | None
+    proposal: Proposal | None
+    changes: list[Change] = field(default_factory=list)
+    base: Tree | None = None
+    result: Tree | None = None
+    cast: set[int] = field(default_factory=set)  # agencies that have cast
+    ballots: dict[int, Ballot] = field(default_factory=dict)  # shown after close, if open vote
+    mine: Ballot | None = None  # the reader's agency's ballot
+    outcome: Outcome | None = None
+    rule: Rule = field(default_factory=Rule)
+    tally: Tally | None = None  # while open, when the workshop shows results live
+    seconds_left: int | None = None
+    objections: list[Ballot] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.round is not None and self.round.closed_at is None
+
+    @property
+    def quorum(self) -> int:
+        if self.round is None:
+            return 0
+        return self.rule.quorum(len(self.round.electorate), self.round.present)
+
+    def rule_words(self, language: str) -> str:
+        if self.round is None:
+            seats = self.workshop.seats
+            present = sum(1 for s in seats if s.attendance in voting.VOTERS)
+            return self.rule.words(language, len(seats), present)
+        return self.rule.words(
+            language, len(self.round.electorate), self.round.present, self.round.structural
+        )
+
+
+def revision(workshop_id: int) -> int:
+    """What polling screens compare: one indexed read. A countdown that has run out is
+    closed first (so the revision moves on)."""
+    row = db.session.execute(
+        select(Workshop.revision).where(Workshop.id == workshop_id)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(str(_l("No such workshop.")))
+    due = db.session.scalar(
+        select(Round.closes_at)
+        .join(AgendaItem)
+        .where(
+            AgendaItem.workshop_id == workshop_id,
+            Round.closed_at.is_(None),
+            Round.closes_at.is_not(None),
+        )
+    )
+    if due is not None and as_utc(due) <= utcnow():
+        voting.close_due(workshop_id)
+        return revision(workshop_id)
+    return int(row)
+
+
+def live(actor: Actor, workshop_id: int) -> Live:
+    require(actor, Permission.VIEW_WORKSHOPS)
+    workshop = workshops.get(workshop_id)
+    current = voting.open_round_of(workshop.id) or _last_round(workshop)
+    state = Live(workshop, None, current, None, rule=Rule.from_record(workshop.rule))
+    if current is None:
+        return state
+    state.item = current.item
+    state.proposal = current.item.proposal
+    state.changes = proposals.changes_of(state.proposal)
+    state.base = proposals.base_tree(state.proposal)
+    state.result = apply(state.base, state.changes, base=state.base).tree
+    ballots = list(db.session.scalars(select(Ballot).where(Ballot.round_id == current.id)))
+    state.cast = {b.agency_id for b in ballots}
+    state.mine = next((b for b in ballots if b.agency_id == actor.agency_id), None)
+    if current.closed_at is None and current.closes_at is not None:
+        state.seconds_left = max(0, int((as_utc(current.closes_at) - utcnow()).total_seconds()))
+    if current.outcome:
+        state.outcome = Outcome.from_record(current.outcome)
+        if not workshop.secret:
+            state.ballots = {b.agency_id: b for b in ballots}
+            state.objections = [b for b in ballots if b.choice == Choice.REJECT.value]
+    elif not workshop.results_hidden and not workshop.secret:
+        state.tally = Tally.of(Choice(b.choice) for b in ballots if b.choice)
+    return state
+
+
+def _last_round(workshop: Workshop) -> Round | None:
+    return db.session.scalar(
+        select(Round)
+        .join(AgendaItem)
+        .where(AgendaItem.workshop_id == workshop.id)
+        .order_by(Round.closed_at.desc(), Round.id.desc())
+    )
+
+
+def seats(workshop: Workshop) -> list[Seat]:
+    return sorted(workshop.seats, key=lambda s: s.agency.code)
+
+
+def agenda_choices(workshop: Workshop) -> list[Proposal]:
+    """Open proposals of the taxonomy not waiting on the agenda already."""
+    waiting = {i.proposal_id for i in workshop.items if i.status == "waiting"}
+    return [
+        p
+        for p in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.taxonomy_id == workshop.taxonomy_id, Proposal.status == "open")
+            .order_by(Proposal.id)
+        )
+        if p.id not in waiting
+    ]

@@ -1,0 +1,247 @@
+"""Workshops: the list, a new one, the facilitator's console, a participant's ballot
+panel and the projector. The live parts of the three screens are fragments that htmx polls
+every second; an unchanged workshop answers 304 (its revision is the ETag), so a hall of
+phones costs one indexed read each per second."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..services import voting, voting_views, workshops
+from ..services.errors import Closed, PermissionDenied, ServiceError
+from .forms import EmptyForm, show_error, workshop_form
+from .htmx import wants_fragment
+
+bp = Blueprint("workshops", __name__, url_prefix="/workshops")
+SCREENS = ("console", "vote", "projector")
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    return render_template("workshops/index.html", found=workshops.listing(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    from ..services import taxonomies
+    from ..services.permissions import Permission, require
+
+    require(current_user, Permission.FACILITATE)
+    form = workshop_form(
+        [(t.slug, t.name(str(get_locale()))) for t, _v in taxonomies.list_taxonomies(current_user)]
+    )
+    if form.validate_on_submit():
+        try:
+            made = workshops.create(
+                current_user,
+                workshops.Setting(
+                    form.taxonomy.data or "",
+                    form.title_ar.data or "",
+                    form.title_en.data or "",
+                    form.held_on.data or date.today(),
+                    form.place.data or "",
+                    quorum_percent=form.quorum_percent.data or 50,
+                    quorum_base=form.quorum_base.data or "present",
+                    threshold=form.threshold.data or "2/3",
+                    structural_threshold=form.structural_threshold.data or "",
+                    consent=bool(form.consent.data),
+                    secret=bool(form.secret.data),
+                    results_hidden=not form.results_live.data,
+                ),
+            )
+        except ServiceError as error:
+            show_error(form, error, "title_ar")
+        else:
+            return redirect(url_for("workshops.console", workshop_id=made.id), 303)
+    return render_template("workshops/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/join")
+@login_required
+def join() -> ResponseReturnValue:
+    """A workshop's join code, typed on a phone: to its ballot panel."""
+    code = request.args.get("code", "")
+    if not code:
+        return render_template("workshops/join.html")
+    found = workshops.by_code(current_user, code[:20])
+    return redirect(url_for("workshops.vote", workshop_id=found.id), 303)
+
+
+@bp.get("/<int:workshop_id>/console")
+@login_required
+def console(workshop_id: int) -> ResponseReturnValue:
+    from ..services.permissions import Permission, require
+
+    require(current_user, Permission.FACILITATE)
+    return _screen(workshop_id, "console")
+
+
+@bp.get("/<int:workshop_id>")
+@login_required
+def vote(workshop_id: int) -> ResponseReturnValue:
+    return _screen(workshop_id, "vote")
+
+
+@bp.get("/<int:workshop_id>/projector")
+@login_required
+def projector(workshop_id: int) -> ResponseReturnValue:
+    return _screen(workshop_id, "projector")
+
+
+def _screen(workshop_id: int, screen: str) -> ResponseReturnValue:
+    state = voting_views.live(current_user, workshop_id)
+    return render_template(f"workshops/{screen}.html", **_context(state, screen))
+
+
+def _context(state: voting_views.Live, screen: str) -> dict[str, Any]:
+    workshop = state.workshop
+    return {
+        "state": state,
+        "workshop": workshop,
+        "screen": screen,
+        "seats": voting_views.seats(workshop),
+        "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
+        "button": EmptyForm(formdata=None),
+        "revision": workshop.revision,
+    }
+
+
+@bp.get("/<int:workshop_id>/live/<screen>")
+@login_required
+def live(workshop_id: int, screen: str) -> ResponseReturnValue:
+    """The live part of a screen. Its ETag is the workshop's revision (and the reader's
+    agency and language, which change what it shows): unchanged, it answers 304 after one
+    indexed read."""
+    if screen not in SCREENS:
+        return redirect(url_for("workshops.vote", workshop_id=workshop_id), 303)
+    if screen == "console":
+        from ..services.permissions import Permission, require
+
+        require(current_user, Permission.FACILITATE)
+    tag = f"{voting_views.revision(workshop_id)}-{current_user.agency_id}-{get_locale()}-{screen}"
+    if request.if_none_match.contains_weak(tag):
+        response = make_response("", 304)
+    else:
+        if not wants_fragment():
+            return redirect(url_for(f"workshops.{screen}", workshop_id=workshop_id), 303)
+        state = voting_views.live(current_user, workshop_id)
+        response = make_response(
+            render_template(f"workshops/_{screen}_live.html", **_context(state, screen))
+        )
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.post("/<int:workshop_id>/ballot")
+@login_required
+def ballot(workshop_id: int) -> ResponseReturnValue:
+    """The agency's ballot in the round the panel showed (a changed round is refused)."""
+    from ..services.permissions import Permission, require
+
+    require(current_user, Permission.VOTE)
+    round_id = request.form.get("round", type=int) or 0
+    choice = request.form.get("choice", "")
+    reason = request.form.get("reason", "")[:5000]
+    if not EmptyForm().validate_on_submit():
+        flash(_l("The form expired; try again."), "error")
+        return _back(workshop_id)
+    opened = voting.open_round_of(workshop_id)
+    if opened is None or opened.id != round_id:
+        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
+    try:
+        voting.cast(current_user, round_id, choice, reason)
+    except (PermissionDenied, Closed):
+        raise
+    except ServiceError as error:
+        flash(error.message, "error")
+        return _back(workshop_id)
+    flash(_l("Your agency's ballot is recorded."), "success")
+    return _back(workshop_id)
+
+
+def _back(workshop_id: int) -> ResponseReturnValue:
+    return redirect(url_for("workshops.vote", workshop_id=workshop_id) + "#ballot", 303)
+
+
+def _to_console(workshop_id: int) -> ResponseReturnValue:
+    return redirect(url_for("workshops.console", workshop_id=workshop_id), 303)
+
+
+def _console_action(workshop_id: int, action: Any) -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        try:
+            action()
+        except PermissionDenied:
+            raise
+        except ServiceError as error:
+            flash(error.message, "error")
+    return _to_console(workshop_id)
+
+
+@bp.post("/<int:workshop_id>/roll-call")
+@login_required
+def roll_call(workshop_id: int) -> ResponseReturnValue:
+    marks = {}
+    for key, value in request.form.items():
+        if key.startswith("seat-") and key[5:].isdigit():
+            marks[int(key[5:])] = (value, request.form.get(f"alternate-{key[5:]}", ""))
+    return _console_action(
+        workshop_id, lambda: workshops.roll_call(current_user, workshop_id, marks)
+    )
+
+
+@bp.post("/<int:workshop_id>/items")
+@login_required
+def add_item(workshop_id: int) -> ResponseReturnValue:
+    proposal_id = request.form.get("proposal", type=int) or 0
+    return _console_action(
+        workshop_id, lambda: workshops.add_item(current_user, workshop_id, proposal_id)
+    )
+
+
+@bp.post("/<int:workshop_id>/items/<int:item_id>/<any(earlier, later):step>")
+@login_required
+def move_item(workshop_id: int, item_id: int, step: str) -> ResponseReturnValue:
+    move = -1 if step == "earlier" else 1
+    return _console_action(
+        workshop_id, lambda: workshops.move_item(current_user, workshop_id, item_id, move)
+    )
+
+
+@bp.post("/<int:workshop_id>/items/<int:item_id>/open")
+@login_required
+def open_round(workshop_id: int, item_id: int) -> ResponseReturnValue:
+    seconds = request.form.get("seconds", type=int)
+    return _console_action(
+        workshop_id, lambda: voting.open_round(current_user, item_id, seconds or None)
+    )
+
+
+@bp.post("/<int:workshop_id>/items/<int:item_id>/send-back")
+@login_required
+def send_back(workshop_id: int, item_id: int) -> ResponseReturnValue:
+    return _console_action(workshop_id, lambda: voting.send_back(current_user, item_id))
+
+
+@bp.post("/<int:workshop_id>/rounds/<int:round_id>/close")
+@login_required
+def close(workshop_id: int, round_id: int) -> ResponseReturnValue:
+    return _console_action(workshop_id, lambda: voting.close(current_user, round_id))
+
+
+@bp.post("/<int:workshop_id>/rounds/<int:round_id>/extend")
+@login_required
+def extend(workshop_id: int, round_id: int) -> ResponseReturnValue:
+    seconds = request.form.get("seconds", type=int) or 60
+    return _console_action(workshop_id, lambda: voting.extend(current_user, round_id, seconds))
