@@ -58,4 +58,5 @@ def test_observers_read_but_never_write():
         Permission.EDIT_PROFILE,
         Permission.VIEW_TAXONOMY,
         Permission.VIEW_PROPOSALS,
+        Permission.VIEW_WORKSHOPS,
     }

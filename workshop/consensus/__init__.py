@@ -14,6 +14,7 @@ from .lifecycle import (
 )
 from .overlap import Kind, Overlap, footprint, overlapping, overlaps
 from .preview import Branch, Mark, Preview, around
+from .voting import Choice, Outcome, QuorumBase, Result, Rule, Tally, decide, structural
 
 __all__ = [
     "EDITABLE",
@@ -21,17 +22,25 @@ __all__ = [
     "LIVE",
     "TRANSITIONS",
     "Branch",
+    "Choice",
     "Kind",
     "Mark",
     "Mover",
+    "Outcome",
     "Overlap",
     "Preview",
+    "QuorumBase",
+    "Result",
+    "Rule",
     "Status",
+    "Tally",
     "allowed",
     "around",
+    "decide",
     "editable",
     "footprint",
     "next_statuses",
     "overlapping",
     "overlaps",
+    "structural",
 ]

@@ -48,8 +48,9 @@ class Rule:
         if not 0 <= self.quorum_percent < 100:
             raise ValueError("quorum_percent must be 0 to 99")
         for share in (self.threshold, self.structural_threshold):
-            if share is not None and not 0 < share <= 1:
-                raise ValueError("a threshold is a share above 0 and at most 1")
+            # Below a half, fewer approvals than rejections would pass: no consensus rule.
+            if share is not None and not Fraction(1, 2) <= share <= 1:
+                raise ValueError("a threshold is a share from 1/2 to 1")
 
     def quorum(self, electorate: int, present: int) -> int:
         """The fewest ballots that make quorum: more than quorum_percent of the base."""

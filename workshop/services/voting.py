@@ -19,8 +19,7 @@ from sqlalchemy import exists, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..consensus import Mover, Status, allowed
-from ..consensus.voting import Choice, Outcome, Rule, Tally, decide, structural
+from ..consensus import Choice, Mover, Outcome, Rule, Status, Tally, allowed, decide, structural
 from ..models import AgendaItem, Ballot, BallotEvent, ProposalEvent, Round, db, utcnow
 from . import audit, proposals, workshops
 from .errors import Closed, NotFound, PermissionDenied, ServiceError

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..consensus.voting import Choice, Outcome, Rule, Tally
+from ..consensus import Choice, Outcome, Rule, Tally
 from ..models import AgendaItem, Ballot, Proposal, Round, Seat, Workshop, as_utc, db, utcnow
 from ..taxonomy import Change, Tree, apply
 from . import proposals, voting, workshops

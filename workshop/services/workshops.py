@@ -13,8 +13,7 @@ from fractions import Fraction
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..consensus import LIVE, Status
-from ..consensus.voting import QuorumBase, Rule
+from ..consensus import LIVE, QuorumBase, Rule, Status
 from ..models import Agency, AgendaItem, Seat, Workshop, db
 from . import audit, proposals, taxonomies
 from .errors import NotFound, ServiceError
@@ -57,7 +56,7 @@ def rule_of(setting: Setting) -> Rule:
         )
     except (ValueError, ZeroDivisionError):
         raise ServiceError(
-            str(_l("A threshold is a share such as 2/3 (above 0, at most 1); a quorum 0 to 99%.")),
+            str(_l("A threshold is a share such as 2/3 (from 1/2 to 1); a quorum 0 to 99%.")),
             field="threshold",
         ) from None
 

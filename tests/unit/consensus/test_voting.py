@@ -64,6 +64,8 @@ def test_a_rule_refuses_impossible_shares():
     with pytest.raises(ValueError):
         Rule(threshold=Fraction(0))
     with pytest.raises(ValueError):
+        Rule(threshold=Fraction(1, 3))  # a minority would pass
+    with pytest.raises(ValueError):
         Rule(quorum_percent=100)
 
 
@@ -71,7 +73,7 @@ rules = st.builds(
     Rule,
     quorum_percent=st.integers(0, 99),
     quorum_base=st.sampled_from(list(QuorumBase)),
-    threshold=st.fractions(min_value=Fraction(1, 100), max_value=1),
+    threshold=st.fractions(min_value=Fraction(1, 2), max_value=1),
     consent=st.booleans(),
 )
 ballots = st.lists(st.sampled_from(list(Choice)), max_size=53)
@@ -87,7 +89,7 @@ def test_the_outcome_follows_the_rule(rule, choices, absent):
     if tally.cast < rule.quorum(electorate, present):
         assert outcome.result is Result.NO_QUORUM
     elif outcome.passed:
-        assert tally.approve > tally.reject  # a tie never passes
+        assert tally.approve > tally.reject  # a tie never passes, nor a minority
         assert tally.approve >= rule.threshold * (tally.approve + tally.reject)
         assert not (rule.consent and tally.reject)
     # Turning one rejection into an approval never turns a pass into a failure.
