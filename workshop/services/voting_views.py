@@ -4,10 +4,12 @@ cast, the tally once it may be shown, and the outcome."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..consensus import Choice, Outcome, Rule, Tally
 from ..models import AgendaItem, Ballot, Proposal, Round, Seat, Workshop, as_utc, db, utcnow
@@ -55,27 +57,56 @@ class Live:
         )
 
 
-def revision(workshop_id: int) -> int:
-    """What polling screens compare: one indexed read. A countdown that has run out is
-    closed first (so the revision moves on)."""
-    row = db.session.execute(
-        select(Workshop.revision).where(Workshop.id == workshop_id)
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFound(str(_l("No such workshop.")))
-    due = db.session.scalar(
+@functools.cache
+def _revision_query() -> Select[int, datetime | None, str]:
+    """The poll's one query, built once (building a statement costs more than running it)."""
+    due = (
         select(Round.closes_at)
         .join(AgendaItem)
         .where(
-            AgendaItem.workshop_id == workshop_id,
+            AgendaItem.workshop_id == bindparam("workshop_id"),
             Round.closed_at.is_(None),
             Round.closes_at.is_not(None),
         )
+        .limit(1)
+        .scalar_subquery()
     )
-    if due is not None and as_utc(due) <= utcnow():
+    return select(Workshop.revision, due, Workshop.join_code).where(
+        Workshop.id == bindparam("workshop_id")
+    )
+
+
+def revision(workshop_id: int) -> str:
+    """What polling screens compare: one indexed read (with the countdown of an open round,
+    which is closed first when it has run out, so that the revision moves on). The join
+    code makes it unique to the workshop, whose id a new database may give another."""
+    row = db.session.execute(_revision_query(), {"workshop_id": workshop_id}).one_or_none()
+    if row is None:
+        raise NotFound(str(_l("No such workshop.")))
+    if row[1] is not None and as_utc(row[1]) <= utcnow():
         voting.close_due(workshop_id)
         return revision(workshop_id)
-    return int(row)
+    return f"{row[2]}.{row[0]}"
+
+
+@dataclass
+class Mine:
+    round: Round | None  # the open round, or the last one
+    open: bool
+    ballot: Ballot | None
+
+
+def mine(actor: Actor, workshop_id: int) -> Mine:
+    """The reader's agency's ballot in the current round (two indexed reads)."""
+    current = voting.open_round_of(workshop_id)
+    if current is None:
+        return Mine(None, False, None)
+    ballot = None
+    if actor.agency_id is not None:
+        ballot = db.session.scalar(
+            select(Ballot).where(Ballot.round_id == current.id, Ballot.agency_id == actor.agency_id)
+        )
+    return Mine(current, True, ballot)
 
 
 def live(actor: Actor, workshop_id: int) -> Live:

@@ -8,12 +8,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..caching import BoundedCache
 from ..services import voting, voting_views, workshops
 from ..services.errors import Closed, PermissionDenied, ServiceError
 from .forms import EmptyForm, show_error, workshop_form
@@ -112,35 +123,65 @@ def _context(state: voting_views.Live, screen: str) -> dict[str, Any]:
         "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
         "button": EmptyForm(formdata=None),
         "revision": workshop.revision,
+        "mine": voting_views.mine(current_user, workshop.id) if screen == "vote" else None,
     }
 
 
 @bp.get("/<int:workshop_id>/live/<screen>")
-@login_required
 def live(workshop_id: int, screen: str) -> ResponseReturnValue:
-    """The live part of a screen. Its ETag is the workshop's revision (and the reader's
-    agency and language, which change what it shows): unchanged, it answers 304 after one
-    indexed read."""
+    """The live part of a screen. Its ETag is the workshop's revision (with the reader's
+    agency and language, which change what it shows). A poll whose tag holds the current
+    revision answers 304 after one indexed read, before the signed-in user is even loaded:
+    the tag was given to that reader, and nothing it covers has moved. A full answer checks
+    the reader as every page does."""
     if screen not in SCREENS:
         return redirect(url_for("workshops.vote", workshop_id=workshop_id), 303)
+    revision = voting_views.revision(workshop_id)
+    held = request.if_none_match.as_set(include_weak=True)
+    if any(t.startswith(f"{revision}-") and t.endswith(f"-{screen}") for t in held):
+        response = make_response("", 304)
+        response.set_etag(next(iter(t for t in held if t.startswith(f"{revision}-"))), weak=True)
+        return _no_store(response)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if current_user.must_change_password:
+        return redirect(url_for("auth.profile"))
     if screen == "console":
         from ..services.permissions import Permission, require
 
         require(current_user, Permission.FACILITATE)
-    tag = f"{voting_views.revision(workshop_id)}-{current_user.agency_id}-{get_locale()}-{screen}"
-    if request.if_none_match.contains_weak(tag):
-        response = make_response("", 304)
-    else:
-        if not wants_fragment():
-            return redirect(url_for(f"workshops.{screen}", workshop_id=workshop_id), 303)
-        state = voting_views.live(current_user, workshop_id)
-        response = make_response(
-            render_template(f"workshops/_{screen}_live.html", **_context(state, screen))
-        )
-    response.set_etag(tag, weak=True)
+    if not wants_fragment():
+        return redirect(url_for(f"workshops.{screen}", workshop_id=workshop_id), 303)
+    response = make_response(_live_html(workshop_id, screen, revision))
+    response.set_etag(f"{revision}-{current_user.agency_id}-{get_locale()}-{screen}", weak=True)
+    return _no_store(response)
+
+
+def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
     return response
+
+
+# The shared live parts (the projector's, the ballot panel's but for the reader's own
+# ballot) by (workshop, revision, screen, language): a burst of ballots is rendered once
+# per revision, not once per phone. The console's part holds the facilitator's forms (and
+# their CSRF tokens), so it is rendered for each request.
+SHARED: BoundedCache[str] = BoundedCache(256)
+
+
+def _live_html(workshop_id: int, screen: str, revision: str) -> str:
+    def render() -> str:
+        state = voting_views.live(current_user, workshop_id)
+        return render_template(f"workshops/_{screen}_live.html", **_context(state, screen))
+
+    if screen == "console":
+        return render()
+    shared = SHARED.get_or_make((workshop_id, revision, screen, str(get_locale())), render)
+    if screen == "vote":
+        mine = voting_views.mine(current_user, workshop_id)
+        shared += render_template("workshops/_mine.html", mine=mine)
+    return shared
 
 
 @bp.post("/<int:workshop_id>/ballot")
