@@ -92,6 +92,12 @@ def test_a_vote_in_four_browsers(live_server, published, browser, people, passwo
         expect(projector.locator(".objections")).to_contain_text("التسمية الجديدة أطول من اللازم")
         expect(voters[1].locator(".outcome")).to_contain_text("قُبل")
         projector.screenshot(path=str(_shots() / "projector-ar-result.png"))
+        # the console on a phone too (a facilitator may walk the hall)
+        console.set_viewport_size(PHONE)
+        console.reload()
+        expect(console.locator(".outcome")).to_contain_text("قُبل")
+        shoot(console, "phone-ar-console")
+        assert fits(console)
         assert errors == []
     finally:
         for context in (hall, desk, *phones):

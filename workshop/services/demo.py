@@ -80,6 +80,26 @@ def seed_proposals() -> None:
         other, proposal.id, "هل تشمل صيدليات القطاع الخاص؟ / Private pharmacies too?", "question"
     )
     comments.post(author, proposal.id, "نعم، كلها. / Yes, all of them.", reply_to=question.id)
+    _seed_workshop(proposal.id)
+
+
+def _seed_workshop(proposal_id: int) -> None:
+    """A planned workshop with the open proposal on its agenda, for the console to run."""
+    from datetime import date
+
+    from ..models import Role
+    from . import workshops
+
+    coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    if coordinator is None:
+        return
+    workshop = workshops.create(
+        coordinator,
+        workshops.Setting(
+            "gov-services", "ورشة التصنيف الأولى", "First taxonomy workshop", date.today()
+        ),
+    )
+    workshops.add_item(coordinator, workshop.id, proposal_id)
 
 
 def _seed_accounts() -> list[DemoAccount]:
