@@ -106,3 +106,17 @@ def test_the_workshop_screens_in_arabic_are_fully_translated(client, hall, peopl
     voting.close(people["coordinator"], round_id)
     page = client.get(f"/workshops/{workshop_id}/projector").text
     assert untranslated_words(page) == set()
+
+
+def test_a_forged_agency_in_the_form_changes_nothing(client, hall, people, sign_in):
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    other = people["other_representative"].agency_id
+    sign_in("representative")
+    for _click in range(2):  # a double click too
+        client.post(
+            f"/workshops/{workshop_id}/ballot",
+            data={"round": str(round_id), "choice": "approve", "agency": str(other)},
+        )
+    ballots = db.session.query(Ballot).all()
+    assert [b.agency_id for b in ballots] == [people["representative"].agency_id]

@@ -1,0 +1,129 @@
+"""A server killed with SIGKILL during a burst of ballots: every ballot that got a success
+answer is in the database, and a restarted server goes on serving the round."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.web.test_voting import many_agencies, open_proposal, workshop_with
+from workshop.models import Ballot, User, db
+from workshop.services import voting
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
+    """The app under waitress in a process of its own, on the test's database."""
+    env = {
+        **os.environ,
+        "WORKSHOP_DATABASE_URL": database_url,
+        "WORKSHOP_INSTANCE_PATH": str(instance),
+        "WORKSHOP_SECRET_KEY": "test-secret",
+        "WORKSHOP_WTF_CSRF_ENABLED": "false",
+        "WORKSHOP_RATELIMIT_ENABLED": "false",
+    }
+    waitress = Path(sys.executable).parent / "waitress-serve"
+    command = [str(waitress), "--threads", "8", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--call", "workshop:create_app"], env=env, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("waitress did not start")
+
+
+def cookie_of(app, user: User) -> str:
+    """A signed session cookie for `user`, as the sign-in form would set it."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return "session=" + serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+
+
+def test_every_acknowledged_ballot_survives_a_kill_9(
+    app, people, published, password_hash, database_url, tmp_path
+):
+    coordinator = people["coordinator"]
+    voters = many_agencies(53, password_hash)
+    workshop_id, item_id = workshop_with(coordinator, open_proposal(people["representative"]))
+    round_id = voting.open_round(coordinator, item_id).id
+    cookies = [cookie_of(app, db.session.get(User, v)) for v in voters]
+    db.session.commit()
+    port = free_port()
+    server = serve(database_url, tmp_path / "instance", port)
+    acknowledged: list[int] = []
+    start = threading.Barrier(len(cookies) + 1)
+
+    def cast(n: int) -> None:
+        body = urllib.parse.urlencode({"round": round_id, "choice": "approve"})
+        start.wait(timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request(
+                "POST",
+                f"/workshops/{workshop_id}/ballot",
+                body,
+                {"Cookie": cookies[n], "Content-Type": "application/x-www-form-urlencoded"},
+            )
+            if connection.getresponse().status == 303:
+                acknowledged.append(voters[n])
+        except OSError:
+            pass  # the server died under it: no success answer, no promise
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast, args=(n,)) for n in range(len(cookies))]
+    for thread in threads:
+        thread.start()
+    try:
+        start.wait(timeout=60)
+        deadline = time.time() + 10
+        while not acknowledged and time.time() < deadline:
+            time.sleep(0.005)  # killed in the middle of the burst, after a first success
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    finally:
+        for thread in threads:
+            thread.join(timeout=60)
+        if server.poll() is None:
+            server.kill()
+    db.session.rollback()
+    stored = set(db.session.scalars(select(Ballot.cast_by_id).where(Ballot.round_id == round_id)))
+    assert acknowledged and set(acknowledged) <= stored  # nothing acknowledged is lost
+    # Restarted, the server takes the ballots that did not get through.
+    server = serve(database_url, tmp_path / "instance", port)
+    try:
+        missing = [n for n, v in enumerate(voters) if v not in stored]
+        acknowledged.clear()
+        start = threading.Barrier(len(missing) + 1)
+        threads = [threading.Thread(target=cast, args=(n,)) for n in missing]
+        for thread in threads:
+            thread.start()
+        start.wait(timeout=60)
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    db.session.rollback()
+    counted = db.session.scalars(select(Ballot.agency_id).where(Ballot.round_id == round_id)).all()
+    assert len(counted) == len(set(counted)) == 53
