@@ -120,3 +120,13 @@ def test_a_forged_agency_in_the_form_changes_nothing(client, hall, people, sign_
         )
     ballots = db.session.query(Ballot).all()
     assert [b.agency_id for b in ballots] == [people["representative"].agency_id]
+
+
+def test_every_agency_marked_present_at_once(client, people, published, sign_in):
+    workshop_id, _item = workshop_with(
+        people["coordinator"], open_proposal(people["representative"])
+    )
+    sign_in("coordinator")
+    done = client.post(f"/workshops/{workshop_id}/roll-call", data={"everyone": "present"})
+    assert done.status_code == 303
+    assert {s.attendance for s in workshops.get(workshop_id).seats} == {"present"}

@@ -234,6 +234,10 @@ def _console_action(workshop_id: int, action: Any) -> ResponseReturnValue:
 @login_required
 def roll_call(workshop_id: int) -> ResponseReturnValue:
     marks = {}
+    everyone = request.form.get("everyone", "")
+    if everyone in workshops.ATTENDANCE:  # "everyone present" at the start of the day
+        seats = workshops.get(workshop_id).seats
+        marks = {s.agency_id: (everyone, "") for s in seats}
     for key, value in request.form.items():
         if key.startswith("seat-") and key[5:].isdigit():
             marks[int(key[5:])] = (value, request.form.get(f"alternate-{key[5:]}", ""))
