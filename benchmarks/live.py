@@ -3,6 +3,10 @@ polling the ballot panel's live part every second, and 20 rounds in which 53 age
 their ballots at once, against a bare Flask endpoint served the same way in the same run.
 
     python benchmarks/live.py [--rounds 20] [--pollers 160] [--seconds 10]
+                              [--database-url postgresql://postgres@127.0.0.1:5432/test]
+
+With --database-url the app runs under gunicorn with 4 workers on PostgreSQL (in a scratch
+schema, dropped afterwards), the bare endpoint under the same gunicorn.
 
 Needs Debian's `wrk`. Prints name<TAB>value<TAB>unit:
 - `bare_flask_rps`, `poll_rps`: what the server answers with 32 connections for the bare
@@ -40,7 +44,7 @@ AGENCIES = 53
 PASSWORD = "bench-password-42"
 
 
-def prepare(instance: Path, rounds: int) -> dict[str, object]:
+def prepare(instance: Path, rounds: int, url: str | None = None) -> dict[str, object]:
     """53 agencies with a representative each, a small taxonomy, `rounds` open proposals on
     a workshop's agenda, everyone present."""
     from werkzeug.security import generate_password_hash
@@ -53,7 +57,7 @@ def prepare(instance: Path, rounds: int) -> dict[str, object]:
     from workshop.taxonomy import build, make_concept
     from workshop.taxonomy.formats import csv_format
 
-    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench"})
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench", "DATABASE_URL": url})
     with app.app_context():
         upgrade_schema()
         hashed = generate_password_hash(PASSWORD)
@@ -173,14 +177,37 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--pollers", type=int, default=160)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("benchmarks/live.py needs wrk: apt-get install wrk")
     instance = Path(tempfile.mkdtemp(prefix="workshop-live-"))
-    facts = prepare(instance, args.rounds)
+    url, schema = args.database_url, None
+    if url:
+        import uuid
+
+        import sqlalchemy as sa
+
+        schema = f"live_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        run(args, instance, url)
+    finally:
+        if schema:
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
+    facts = prepare(instance, args.rounds, url)
     workshop = int(str(facts["workshop"]))
+    kind = "gunicorn" if url else "waitress"
     env = {
         **os.environ,
+        **({"WORKSHOP_DATABASE_URL": url} if url else {}),
         "WORKSHOP_INSTANCE_PATH": str(instance),
         "WORKSHOP_SECRET_KEY": "bench",
         "WORKSHOP_WTF_CSRF_ENABLED": "false",
@@ -189,14 +216,14 @@ def main() -> None:
     bare_file = instance / "bare_app.py"
     bare_file.write_text(BARE_APP)
     port = free_port()
-    bare = start("waitress", "bare_app:app", port, {**env, "PYTHONPATH": str(instance)})
+    bare = start(kind, "bare_app:app", port, {**env, "PYTHONPATH": str(instance)}, 4)
     try:
         report("bare_flask_rps", wrk(f"http://127.0.0.1:{port}/", args.seconds, {})[0], "req/s")
     finally:
         stop(bare)
 
     port = free_port()
-    server = start("waitress", "workshop:create_app()", port, env)
+    server = start(kind, "workshop:create_app()", port, env, 4)
     errors = 0
     try:
         with ThreadPoolExecutor(8) as pool:
@@ -215,7 +242,9 @@ def main() -> None:
         from workshop.models import Ballot, Round, User, db
         from workshop.services import voting
 
-        app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench"})
+        app = create_app(
+            {"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench", "DATABASE_URL": url}
+        )
         halt = threading.Event()
         pollers = [
             Poller(port, cookies[n % AGENCIES], path, 1.0, halt) for n in range(args.pollers)

@@ -86,9 +86,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(kind: str, target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(
+    kind: str, target: str, port: int, env: dict[str, str], workers: int = 2
+) -> subprocess.Popen[bytes]:
     if kind == "gunicorn":
-        command = [str(VENV_BIN / "gunicorn"), "--workers", "2", "--threads", "4"]
+        command = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", "4"]
         command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
     else:
         command = [str(VENV_BIN / "waitress-serve"), "--threads", "8", "--port", str(port)]
