@@ -359,6 +359,13 @@ MATRIX = [
     ),
     (
         "POST",
+        "/workshops/<int:workshop_id>/items/<int:item_id>/reopen",
+        "/workshops/{workshop}/items/0/reopen",
+        {"reason": "خطأ"},
+        (SIGN_IN, 403, 403, 303),
+    ),
+    (
+        "POST",
         "/workshops/<int:workshop_id>/items/<int:item_id>/send-back",
         "/workshops/{workshop}/items/0/send-back",
         {},

@@ -208,3 +208,25 @@ def test_53_agencies_at_once_give_exactly_53_ballots(app, people, published, pas
     assert closed.outcome["approve"] == len(counted)  # the tally is what was stored
     if not twice:
         assert len(counted) == 53 and not refused
+
+
+def test_a_decided_vote_is_reopened_with_a_reason(hall, people):
+    _workshop_id, item_id = hall
+    coordinator = people["coordinator"]
+    first = voting.open_round(coordinator, item_id)
+    voting.cast(people["representative"], first.id, "approve")
+    voting.cast(people["other_representative"], first.id, "approve")
+    voting.close(coordinator, first.id)
+    with pytest.raises(ServiceError, match="Say why"):
+        voting.reopen(coordinator, item_id, "  ")
+    db.session.rollback()
+    with pytest.raises(PermissionDenied):
+        voting.reopen(people["representative"], item_id, "خطأ في العدّ")
+    db.session.rollback()
+    second = voting.reopen(coordinator, item_id, "خطأ في العدّ")
+    assert (second.number, second.note) == (2, "خطأ في العدّ")
+    assert db.session.get(Round, first.id).outcome["result"] == "passed"  # kept as it was
+    proposal = db.session.get(Proposal, second.item.proposal_id)
+    assert proposal.status == "voting" and proposal.events[-1].note == "خطأ في العدّ"
+    with pytest.raises(ServiceError, match="Only a decided item"):
+        voting.reopen(coordinator, item_id, "مرة أخرى")

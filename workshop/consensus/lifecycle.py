@@ -43,6 +43,8 @@ TRANSITIONS: Mapping[tuple[Status, Status], frozenset[Mover]] = {
     (S.VOTING, S.APPROVED): frozenset({COORDINATOR, SYSTEM}),
     (S.VOTING, S.REJECTED): frozenset({COORDINATOR, SYSTEM}),
     (S.REJECTED, S.OPEN): frozenset({COORDINATOR}),  # reopened for another round
+    (S.APPROVED, S.VOTING): frozenset({COORDINATOR}),  # a vote reopened (with a reason)
+    (S.REJECTED, S.VOTING): frozenset({COORDINATOR}),
     (S.APPROVED, S.MERGED): frozenset({SYSTEM}),  # only a publication merges
     (S.DRAFT, S.SUPERSEDED): frozenset({COORDINATOR}),
     (S.OPEN, S.SUPERSEDED): frozenset({COORDINATOR}),

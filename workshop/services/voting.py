@@ -84,6 +84,25 @@ def open_round(actor: Actor, item_id: int, seconds: int | None = None, note: str
     return opened
 
 
+@use_case(Permission.FACILITATE)
+def reopen(actor: Actor, item_id: int, reason: str, seconds: int | None = None) -> Round:
+    """Vote again on a decided item, in a new round (the earlier round and its outcome
+    stay as they were); the reason is kept with the round and in the activity log."""
+    item = db.session.get(AgendaItem, item_id) if 0 < item_id < 2**31 else None
+    if item is None:
+        raise NotFound(str(_l("No such agenda item.")))
+    if item.status != "decided":
+        raise ServiceError(str(_l("Only a decided item can be voted on again.")))
+    if not reason.strip():
+        raise ServiceError(str(_l("Say why the vote is reopened.")), "reason")
+    proposal = item.proposal
+    if proposal.status in (Status.APPROVED.value, Status.REJECTED.value):
+        _move(actor, proposal, Status.VOTING, Mover.COORDINATOR, reason.strip())
+    opened = open_round(actor, item_id, seconds, note=reason)
+    audit.record(actor, "round.reopened", f"workshop {item.workshop_id}", item=item_id)
+    return opened
+
+
 @use_case(Permission.VOTE)
 def cast(actor: Actor, round_id: int, choice: str, reason: str = "") -> Ballot:
     """The actor's agency's ballot in the round: cast, or changed. 409 (Closed) after

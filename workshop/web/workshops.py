@@ -273,6 +273,13 @@ def open_round(workshop_id: int, item_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/<int:workshop_id>/items/<int:item_id>/reopen")
+@login_required
+def reopen(workshop_id: int, item_id: int) -> ResponseReturnValue:
+    reason = request.form.get("reason", "")[:2000]
+    return _console_action(workshop_id, lambda: voting.reopen(current_user, item_id, reason))
+
+
 @bp.post("/<int:workshop_id>/items/<int:item_id>/send-back")
 @login_required
 def send_back(workshop_id: int, item_id: int) -> ResponseReturnValue:
