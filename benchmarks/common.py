@@ -35,27 +35,39 @@ def median_ms(function: Callable[[], Any], repeat: int = 5) -> float:
 
 
 @contextmanager
+def scratch_schema(database_url: str | None) -> Iterator[str | None]:
+    """`database_url` (PostgreSQL) moved into a new schema that is dropped afterwards;
+    None stays None (SQLite)."""
+    if not database_url:
+        yield None
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    joiner = "&" if "?" in database_url else "?"
+    try:
+        yield f"{database_url}{joiner}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@contextmanager
 def scratch_app(database_url: str | None) -> Iterator[Flask]:
     """An app in an app context on a new SQLite file, or in a new PostgreSQL schema that is
     dropped afterwards; the schema is migrated and the demo accounts are there."""
     folder = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
-    url, schema, admin = database_url, None, None
-    if url:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    try:
+    with scratch_schema(database_url) as url:
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "INSTANCE_PATH": str(folder),
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         with app.app_context():
             from workshop.database import upgrade_schema
             from workshop.services.demo import seed
@@ -63,7 +75,3 @@ def scratch_app(database_url: str | None) -> Iterator[Flask]:
             upgrade_schema()
             seed()
             yield app
-    finally:
-        if admin is not None:
-            with admin.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -38,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import scratch_schema
 from web import BARE_APP, free_port, report, start, stop, wrk
 
 AGENCIES = 53
@@ -182,23 +183,8 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("benchmarks/live.py needs wrk: apt-get install wrk")
     instance = Path(tempfile.mkdtemp(prefix="workshop-live-"))
-    url, schema = args.database_url, None
-    if url:
-        import uuid
-
-        import sqlalchemy as sa
-
-        schema = f"live_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    try:
+    with scratch_schema(args.database_url) as url:
         run(args, instance, url)
-    finally:
-        if schema:
-            with admin.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, fits, shoot, sign_in
+from tests.e2e.conftest import PHONE, SHOTS, fits, shoot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
 
@@ -47,6 +47,7 @@ def test_a_vote_in_four_browsers(live_server, published, browser, people, passwo
     hall = browser.new_context(viewport={"width": 1920, "height": 1080})
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     phones = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in range(3)]
+    SHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     for context in (hall, desk, *phones):
         context.on("console", lambda m: m.type == "error" and errors.append(m.text))
@@ -85,13 +86,13 @@ def test_a_vote_in_four_browsers(live_server, published, browser, people, passwo
 
         expect(projector.locator(".tile.cast")).to_have_count(3)
         expect(projector.locator(".participation")).to_contain_text("صوّتت 3 من 3")
-        projector.screenshot(path=str(_shots() / "projector-ar-voting.png"))
+        projector.screenshot(path=str(SHOTS / "projector-ar-voting.png"))
 
         console.get_by_role("button", name="أغلق التصويت").click()
         expect(projector.locator(".outcome")).to_contain_text("قُبل")  # 2 of 3: 2/3 exactly
         expect(projector.locator(".objections")).to_contain_text("التسمية الجديدة أطول من اللازم")
         expect(voters[1].locator(".outcome")).to_contain_text("قُبل")
-        projector.screenshot(path=str(_shots() / "projector-ar-result.png"))
+        projector.screenshot(path=str(SHOTS / "projector-ar-result.png"))
         # the console on a phone too (a facilitator may walk the hall)
         console.set_viewport_size(PHONE)
         console.reload()
@@ -102,10 +103,3 @@ def test_a_vote_in_four_browsers(live_server, published, browser, people, passwo
     finally:
         for context in (hall, desk, *phones):
             context.close()
-
-
-def _shots():
-    from tests.e2e.conftest import SHOTS
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS

@@ -237,14 +237,7 @@ def move(
         _submittable(proposal)
     if wanted is Status.SUPERSEDED:
         proposal.superseded_by_id = _successor(proposal, superseded_by).id
-    proposal.status = wanted.value
-    proposal.updated_at = utcnow()
-    proposal.revision += 1
-    proposal.events.append(
-        ProposalEvent(
-            actor_id=actor.id, from_status=current.value, to_status=wanted.value, note=note.strip()
-        )
-    )
+    transition(actor, proposal, wanted, note)
     audit.record(
         actor,
         "proposal.status",
@@ -254,6 +247,22 @@ def move(
         **({"by": f"#{proposal.superseded_by_id}"} if wanted is Status.SUPERSEDED else {}),
     )
     return proposal
+
+
+def transition(actor: Actor, proposal: Proposal, wanted: Status, note: str = "") -> None:
+    """Record a move the caller has checked against the lifecycle: the new status, a new
+    revision (open forms go stale) and the event with who and why."""
+    proposal.events.append(
+        ProposalEvent(
+            actor_id=actor.id,
+            from_status=proposal.status,
+            to_status=wanted.value,
+            note=note.strip(),
+        )
+    )
+    proposal.status = wanted.value
+    proposal.updated_at = utcnow()
+    proposal.revision += 1
 
 
 def _successor(proposal: Proposal, number: int | None) -> Proposal:

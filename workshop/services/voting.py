@@ -12,7 +12,7 @@ upsert is enough there."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, literal, select, update
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..consensus import Choice, Mover, Outcome, Rule, Status, Tally, allowed, decide, structural
-from ..models import AgendaItem, Ballot, BallotEvent, ProposalEvent, Round, db, utcnow
+from ..models import AgendaItem, Ballot, BallotEvent, Proposal, Round, as_utc, db, utcnow
 from . import audit, proposals, workshops
 from .errors import Closed, NotFound, PermissionDenied, ServiceError
 from .permissions import SYSTEM, Actor, Permission
@@ -179,7 +179,7 @@ def close_due(workshop_id: int) -> None:
     the conditional update lets one do it)."""
     open_now = open_round_of(workshop_id)
     ends = open_now.closes_at if open_now is not None else None
-    if open_now is not None and ends is not None and _aware(ends) <= utcnow():
+    if open_now is not None and ends is not None and as_utc(ends) <= utcnow():
         _close_as_system(SYSTEM, open_now.id)
 
 
@@ -236,7 +236,7 @@ def extend(actor: Actor, round_id: int, seconds: int) -> Round:
     voting = get_round(round_id)
     if voting.closed_at is not None:
         raise Closed(str(_l("The vote has closed.")))
-    base = max(_aware(voting.closes_at) if voting.closes_at else utcnow(), utcnow())
+    base = max(as_utc(voting.closes_at) if voting.closes_at else utcnow(), utcnow())
     voting.closes_at = base + timedelta(seconds=max(10, min(seconds, 3600)))
     workshops.moved_on(voting.item.workshop_id)
     audit.record(actor, "round.extended", f"round {round_id}", seconds=seconds)
@@ -270,29 +270,13 @@ def send_back(actor: Actor, item_id: int) -> AgendaItem:
     return item
 
 
-def _move(actor: Actor, proposal: object, target: Status, mover: Mover, note: str = "") -> None:
-    from ..models import Proposal
-
-    assert isinstance(proposal, Proposal)
+def _move(actor: Actor, proposal: Proposal, target: Status, mover: Mover, note: str = "") -> None:
     current = Status(proposal.status)
     if not allowed(current, target, mover):
         raise ServiceError(
             str(_l("The proposal cannot go from %(a)s to %(b)s.", a=current.value, b=target.value))
         )
-    proposal.status = target.value
-    proposal.revision += 1
-    proposal.updated_at = utcnow()
-    proposal.events.append(
-        ProposalEvent(
-            actor_id=actor.id, from_status=current.value, to_status=target.value, note=note
-        )
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    from ..models import as_utc
-
-    return as_utc(moment)
+    proposals.transition(actor, proposal, target, note)
 
 
 def outcome_of(voting: Round) -> Outcome | None:

@@ -30,7 +30,6 @@ class Live:
     result: Tree | None = None
     cast: set[int] = field(default_factory=set)  # agencies that have cast
     ballots: dict[int, Ballot] = field(default_factory=dict)  # shown after close, if open vote
-    mine: Ballot | None = None  # the reader's agency's ballot
     outcome: Outcome | None = None
     rule: Rule = field(default_factory=Rule)
     tally: Tally | None = None  # while open, when the workshop shows results live
@@ -123,7 +122,6 @@ def live(actor: Actor, workshop_id: int) -> Live:
     state.result = apply(state.base, state.changes, base=state.base).tree
     ballots = list(db.session.scalars(select(Ballot).where(Ballot.round_id == current.id)))
     state.cast = {b.agency_id for b in ballots}
-    state.mine = next((b for b in ballots if b.agency_id == actor.agency_id), None)
     if current.closed_at is None and current.closes_at is not None:
         state.seconds_left = max(0, int((as_utc(current.closes_at) - utcnow()).total_seconds()))
     if current.outcome:

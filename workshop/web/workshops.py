@@ -25,8 +25,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..caching import BoundedCache
-from ..services import voting, voting_views, workshops
+from ..services import taxonomies, voting, voting_views, workshops
 from ..services.errors import Closed, PermissionDenied, ServiceError
+from ..services.permissions import Permission, require
 from .forms import EmptyForm, show_error, workshop_form
 from .htmx import wants_fragment
 
@@ -43,9 +44,6 @@ def index() -> ResponseReturnValue:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> ResponseReturnValue:
-    from ..services import taxonomies
-    from ..services.permissions import Permission, require
-
     require(current_user, Permission.FACILITATE)
     form = workshop_form(
         [(t.slug, t.name(str(get_locale()))) for t, _v in taxonomies.list_taxonomies(current_user)]
@@ -90,8 +88,6 @@ def join() -> ResponseReturnValue:
 @bp.get("/<int:workshop_id>/console")
 @login_required
 def console(workshop_id: int) -> ResponseReturnValue:
-    from ..services.permissions import Permission, require
-
     require(current_user, Permission.FACILITATE)
     return _screen(workshop_id, "console")
 
@@ -110,7 +106,8 @@ def projector(workshop_id: int) -> ResponseReturnValue:
 
 def _screen(workshop_id: int, screen: str) -> ResponseReturnValue:
     state = voting_views.live(current_user, workshop_id)
-    return render_template(f"workshops/{screen}.html", **_context(state, screen))
+    mine = voting_views.mine(current_user, workshop_id) if screen == "vote" else None
+    return render_template(f"workshops/{screen}.html", mine=mine, **_context(state, screen))
 
 
 def _context(state: voting_views.Live, screen: str) -> dict[str, Any]:
@@ -123,7 +120,6 @@ def _context(state: voting_views.Live, screen: str) -> dict[str, Any]:
         "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
         "button": EmptyForm(formdata=None),
         "revision": workshop.revision,
-        "mine": voting_views.mine(current_user, workshop.id) if screen == "vote" else None,
     }
 
 
@@ -147,8 +143,6 @@ def live(workshop_id: int, screen: str) -> ResponseReturnValue:
     if current_user.must_change_password:
         return redirect(url_for("auth.profile"))
     if screen == "console":
-        from ..services.permissions import Permission, require
-
         require(current_user, Permission.FACILITATE)
     if not wants_fragment():
         return redirect(url_for(f"workshops.{screen}", workshop_id=workshop_id), 303)
@@ -188,8 +182,6 @@ def _live_html(workshop_id: int, screen: str, revision: str) -> str:
 @login_required
 def ballot(workshop_id: int) -> ResponseReturnValue:
     """The agency's ballot in the round the panel showed (a changed round is refused)."""
-    from ..services.permissions import Permission, require
-
     require(current_user, Permission.VOTE)
     round_id = request.form.get("round", type=int) or 0
     choice = request.form.get("choice", "")
