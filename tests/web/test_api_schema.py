@@ -26,10 +26,13 @@ def test_the_api_keeps_its_openapi_contract(app, published, people):
         author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": "Teeth"}}
     )
     proposals.move(author, proposal.id, "open")
+    from tests.web.test_voting import workshop_with
+
+    workshop_with(people["coordinator"], proposal.id)
     secret = tokens.create(SYSTEM, "schemathesis").secret
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 8
     for operation in operations:
 
         @SETTINGS

@@ -130,3 +130,12 @@ def test_a_wheel_installed_without_the_source_tree_finds_templates_and_static(tm
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+    # Every template and static file of the source tree is in the wheel.
+    for folder in ("templates", "static"):
+        shipped = {
+            p.relative_to(target / "workshop" / folder)
+            for p in (target / "workshop" / folder).rglob("*")
+            if p.is_file()
+        }
+        source = {p.relative_to(ROOT / folder) for p in (ROOT / folder).rglob("*") if p.is_file()}
+        assert source - shipped == set(), folder

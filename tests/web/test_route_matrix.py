@@ -385,7 +385,35 @@ MATRIX = [
         {},
         (SIGN_IN, 403, 403, 303),
     ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>/minutes",
+        "/workshops/{workshop}/minutes",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/workshops/<int:workshop_id>/cards",
+        "/workshops/{workshop}/cards",
+        None,
+        (SIGN_IN, 403, 403, 200),
+    ),
+    (
+        "POST",
+        "/workshops/<int:workshop_id>/cards",
+        "/workshops/{workshop}/cards",
+        {},
+        (SIGN_IN, 403, 403, 200),  # the cards, shown once
+    ),
     # the read API: a session or a token; anonymous callers get 401
+    (
+        "GET",
+        "/api/v1/workshops/<int:workshop_id>/minutes",
+        "/api/v1/workshops/{workshop}/minutes",
+        None,
+        (401, 200, 200, 200),
+    ),
     ("GET", "/api/v1/proposals", "/api/v1/proposals", None, (401, 200, 200, 200)),
     (
         "GET",

@@ -19,6 +19,7 @@ from . import (
     proposals,
     security,
     uploads,
+    workshop_records,  # noqa: F401 (its routes join the workshops and api blueprints)
     workshops,
 )
 

@@ -43,12 +43,13 @@ def _version_param(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The whole document: versions, then proposals (openapi_proposals)."""
-    from . import openapi_proposals
+    """The whole document: versions, then proposals and the records of workshops."""
+    from . import openapi_proposals, openapi_records
 
     found = _versions_document()
-    found["paths"].update(openapi_proposals.PATHS)
-    found["components"]["schemas"].update(openapi_proposals.SCHEMAS)
+    for part in (openapi_proposals, openapi_records):
+        found["paths"].update(part.PATHS)
+        found["components"]["schemas"].update(part.SCHEMAS)
     return found
 
 

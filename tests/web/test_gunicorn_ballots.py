@@ -1,0 +1,105 @@
+"""53 agencies voting at once through 4 gunicorn worker processes (no shared memory, as in
+a scaled-out hall), each agency clicking twice with two different choices: exactly one
+ballot per agency, every answer a success, the stored choice one that was sent."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.web.test_kill_nine import cookie_of, free_port
+from tests.web.test_voting import many_agencies, open_proposal, workshop_with
+from workshop.models import Ballot, BallotEvent, User, db
+from workshop.services import voting
+
+WORKERS = 4
+
+
+def gunicorn(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WORKSHOP_DATABASE_URL": database_url,
+        "WORKSHOP_INSTANCE_PATH": str(instance),
+        "WORKSHOP_SECRET_KEY": "test-secret",
+        "WORKSHOP_WTF_CSRF_ENABLED": "false",
+        "WORKSHOP_RATELIMIT_ENABLED": "false",
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "workshop:create_app()",
+    ]
+    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def test_53_agencies_through_4_processes_give_53_ballots(
+    app, people, published, password_hash, database_url, tmp_path
+):
+    coordinator = people["coordinator"]
+    voters = many_agencies(53, password_hash)
+    workshop_id, item_id = workshop_with(coordinator, open_proposal(people["representative"]))
+    round_id = voting.open_round(coordinator, item_id).id
+    cookies = [cookie_of(app, db.session.get(User, v)) for v in voters]
+    db.session.commit()
+    port = free_port()
+    server = gunicorn(database_url, tmp_path / "instance", port)
+    clicks = [(n, choice) for n in range(len(cookies)) for choice in ("approve", "abstain")]
+    answers: list[int] = []
+    start = threading.Barrier(len(clicks))
+
+    def click(n: int, choice: str) -> None:
+        body = urllib.parse.urlencode({"round": round_id, "choice": choice})
+        start.wait(timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request(
+                "POST",
+                f"/workshops/{workshop_id}/ballot",
+                body,
+                {"Cookie": cookies[n], "Content-Type": "application/x-www-form-urlencoded"},
+            )
+            answers.append(connection.getresponse().status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=c) for c in clicks]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert answers == [303] * len(clicks)
+    db.session.rollback()
+    stored = db.session.execute(
+        select(Ballot.cast_by_id, Ballot.choice).where(Ballot.round_id == round_id)
+    ).all()
+    assert sorted(v for v, _choice in stored) == sorted(voters)
+    assert {choice for _v, choice in stored} <= {"approve", "abstain"}
+    events = db.session.scalar(
+        select(func.count()).select_from(BallotEvent).where(BallotEvent.round_id == round_id)
+    )
+    assert events == len(clicks)  # every click kept, who and when
