@@ -25,7 +25,7 @@ def main() -> None:
 def register_cli(app: Flask) -> None:
     from .cli_taxonomy import taxonomy
 
-    for command in (init_db, seed_demo, serve, demo_command, users, taxonomy):
+    for command in (init_db, seed_demo, serve, demo_command, users, taxonomy, audit_group):
         app.cli.add_command(command)
 
 
@@ -124,3 +124,22 @@ def create_coordinator(username: str, display_name: str, password: str) -> None:
         click.echo(f"Error: {error.message}", err=True)
         sys.exit(1)
     click.echo(f"Coordinator {issued.user.username} created.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Walk the audit chain: exit 0 when every entry holds, else name the first broken one
+    and exit 1."""
+    from .services.audit import check_chain
+
+    verdict = check_chain()
+    if verdict.broken is not None:
+        click.echo(f"The audit chain is broken: {verdict.broken.words()}.", err=True)
+        sys.exit(1)
+    click.echo(f"The audit chain holds: {verdict.entries} entries, head {verdict.head}.")

@@ -20,6 +20,7 @@ from tests.web.test_kill_nine import cookie_of, free_port
 from tests.web.test_voting import many_agencies, open_proposal, workshop_with
 from workshop.models import Ballot, BallotEvent, User, db
 from workshop.services import voting
+from workshop.services.audit import check_chain
 
 WORKERS = 4
 
@@ -103,3 +104,5 @@ def test_53_agencies_through_4_processes_give_53_ballots(
         select(func.count()).select_from(BallotEvent).where(BallotEvent.round_id == round_id)
     )
     assert events == len(clicks)  # every click kept, who and when
+    verdict = check_chain()  # four processes chained their entries one after another
+    assert verdict.ok and verdict.entries >= len(clicks)

@@ -208,6 +208,10 @@ def test_53_agencies_at_once_give_exactly_53_ballots(app, people, published, pas
     assert closed.outcome["approve"] == len(counted)  # the tally is what was stored
     if not twice:
         assert len(counted) == 53 and not refused
+    # Every ballot's audit entry is chained once: no fork, no gap under 53 writers.
+    from workshop.services.audit import check_chain
+
+    assert check_chain().ok
 
 
 def test_a_decided_vote_is_reopened_with_a_reason(hall, people):

@@ -1,6 +1,8 @@
 """The consensus rules (pure: no Flask, no SQLAlchemy): proposal lifecycle, overlap, ballots,
 quorum and thresholds. Its public names are exported here as they are added."""
 
+from .candidate import ConflictNote, Entry, fingerprint, summarize
+from .chain import GENESIS, Break, Link, Verdict, digest, verify
 from .lifecycle import (
     EDITABLE,
     FINAL,
@@ -19,11 +21,16 @@ from .voting import Choice, Outcome, QuorumBase, Result, Rule, Tally, decide, st
 __all__ = [
     "EDITABLE",
     "FINAL",
+    "GENESIS",
     "LIVE",
     "TRANSITIONS",
     "Branch",
+    "Break",
     "Choice",
+    "ConflictNote",
+    "Entry",
     "Kind",
+    "Link",
     "Mark",
     "Mover",
     "Outcome",
@@ -34,13 +41,18 @@ __all__ = [
     "Rule",
     "Status",
     "Tally",
+    "Verdict",
     "allowed",
     "around",
     "decide",
+    "digest",
     "editable",
+    "fingerprint",
     "footprint",
     "next_statuses",
     "overlapping",
     "overlaps",
     "structural",
+    "summarize",
+    "verify",
 ]

@@ -46,6 +46,7 @@ TRANSITIONS: Mapping[tuple[Status, Status], frozenset[Mover]] = {
     (S.APPROVED, S.VOTING): frozenset({COORDINATOR}),  # a vote reopened (with a reason)
     (S.REJECTED, S.VOTING): frozenset({COORDINATOR}),
     (S.APPROVED, S.MERGED): frozenset({SYSTEM}),  # only a publication merges
+    (S.APPROVED, S.OPEN): frozenset({COORDINATOR}),  # held back at merge, or amended
     (S.DRAFT, S.SUPERSEDED): frozenset({COORDINATOR}),
     (S.OPEN, S.SUPERSEDED): frozenset({COORDINATOR}),
     (S.REJECTED, S.SUPERSEDED): frozenset({COORDINATOR}),

@@ -2,6 +2,7 @@
 
 from .accounts import Agency, AuditEntry, Role, User
 from .base import as_utc, db, utc_iso, utcnow
+from .candidates import Candidate
 from .proposals import Comment, CommentEdit, Proposal, ProposalEvent
 from .tokens import ApiToken
 from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "BallotEvent",
+    "Candidate",
     "Comment",
     "CommentEdit",
     "ConceptRevision",

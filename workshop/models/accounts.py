@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import BilingualName, db, utcnow
@@ -76,7 +86,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined]
-    """One state change: who, for which agency, what, when."""
+    """One state change: who, for which agency, what, when; chained to the one before."""
 
     __tablename__ = "audit_entry"
 
@@ -88,3 +98,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined]
     target: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The hash chain (consensus.chain): its place in the chain, the hash of the entry
+    # before it and its own, set when its transaction commits (services.audit.seal).
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))

@@ -69,6 +69,8 @@ class Version(db.Model):  # type: ignore[name-defined]
     reinstated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     rows_written: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The audit chain's head when it was published (the hash of its own audit entry).
+    audit_head: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     taxonomy: Mapped[Taxonomy] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()

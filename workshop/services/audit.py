@@ -1,23 +1,154 @@
-"""The audit log: every state change is written in the same transaction as the change."""
+"""The audit log: every state change is written in the same transaction as the change, and
+chained to the entry before it when that transaction commits (consensus.chain)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Generator
 from typing import Any
 
-from ..models import AuditEntry, db
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from ..consensus import GENESIS, Link, Verdict, digest, verify
+from ..models import AuditEntry, Version, db
 from .permissions import Actor
 from .unit_of_work import mark_audited
+
+PENDING = "workshop.audit.pending"  # entries of this transaction not chained yet
+CHAIN_LOCK = 0x6175_6469_74  # PostgreSQL advisory lock: one transaction chains at a time
 
 
 def record(actor: Actor | None, action: str, target: str = "", **details: Any) -> None:
     """Add an audit entry to the current unit of work (which commits it with the change)."""
-    db.session.add(
-        AuditEntry(
-            actor_id=actor.id if actor is not None else None,  # None for the command line
-            agency_id=actor.agency_id if actor is not None else None,
-            action=action,
-            target=target,
-            details=details,
-        )
+    session = db.session()
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,  # None for the command line
+        agency_id=actor.agency_id if actor is not None else None,
+        action=action,
+        target=target,
+        # As the JSON column gives it back, so that the hash reads the same later.
+        details=json.loads(json.dumps(details, default=str)),
     )
+    session.add(entry)
+    session.info.setdefault(PENDING, []).append(entry)
     mark_audited()
+
+
+def seal(session: Session | None = None) -> str:
+    """Chain this transaction's new entries after the current head and return the new
+    head. Runs by itself before every commit; a publication calls it earlier, to cite the
+    head in its version."""
+    session = session or db.session()
+    pending: list[AuditEntry] = session.info.pop(PENDING, [])
+    if not pending:
+        return head(session)
+    session.flush()  # on SQLite this takes the write lock: no other chain can move now
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    seq: int = (last[0] or 0) if last is not None else 0
+    prev: str = (last[1] or GENESIS) if last is not None else GENESIS
+    for entry in pending:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        prev = digest(_link(entry), seq, prev)
+        entry.entry_hash = prev
+    session.flush()
+    return prev
+
+
+def head(session: Session | None = None) -> str:
+    session = session or db.session()
+    found = session.scalar(
+        select(AuditEntry.entry_hash)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
+    return found or GENESIS
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    if session.info.get(PENDING):
+        seal(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _link(entry: AuditEntry) -> Link:
+    return Link(
+        id=entry.id,
+        seq=entry.seq,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        agency_id=entry.agency_id,
+        action=entry.action,
+        target=entry.target or "",
+        details=entry.details or {},
+        note=entry.note or "",
+        prev_hash=entry.prev_hash,
+        entry_hash=entry.entry_hash,
+    )
+
+
+COLUMNS = (
+    AuditEntry.id,
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.actor_id,
+    AuditEntry.agency_id,
+    AuditEntry.action,
+    AuditEntry.target,
+    AuditEntry.details,
+    AuditEntry.note,
+    AuditEntry.prev_hash,
+    AuditEntry.entry_hash,
+)
+
+
+def _links() -> Generator[Link]:
+    """Every entry, chained ones in chain order, then any that never were (by id)."""
+    rows = db.session.execute(
+        select(*COLUMNS).order_by(AuditEntry.seq.is_(None), AuditEntry.seq, AuditEntry.id),
+        execution_options={"yield_per": 5000},
+    )
+    try:
+        yield from (_row_link(row) for row in rows)
+    finally:
+        rows.close()  # verify stops at the first break: the server-side cursor ends here
+
+
+def _row_link(row: Any) -> Link:
+    return Link(
+        row.id,
+        row.seq,
+        row.at,
+        row.actor_id,
+        row.agency_id,
+        row.action,
+        row.target or "",
+        row.details or {},
+        row.note or "",
+        row.prev_hash,
+        row.entry_hash,
+    )
+
+
+def check_chain() -> Verdict:
+    """Walk the whole chain (and the heads the published versions cite)."""
+    cited = [(row[0], row[1]) for row in db.session.execute(select(Version.id, Version.audit_head))]
+    links = _links()
+    try:
+        return verify(links, cited)
+    finally:
+        links.close()

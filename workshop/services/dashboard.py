@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ..models import Agency, AuditEntry, Proposal, User, db
+from ..models import Agency, AuditEntry, Proposal, ProposalEvent, User, db
 from .permissions import Actor, Permission, allowed, require
 
 SHOWN = 8  # proposals per block; the list has the rest
@@ -20,6 +20,8 @@ class Dashboard:
     recent: list[AuditEntry] = field(default_factory=list)
     my_proposals: list[Proposal] = field(default_factory=list)  # the agency's, live first
     to_discuss: list[Proposal] = field(default_factory=list)  # open, newest change first
+    # The agency's proposals the coordinator took out of a merge, with the reason.
+    held_back: list[tuple[Proposal, str]] = field(default_factory=list)
 
 
 def for_user(user: Actor) -> Dashboard:
@@ -49,6 +51,8 @@ def for_user(user: Actor) -> Dashboard:
                 .limit(SHOWN)
             )
         )
+    if user.agency_id is not None:
+        board.held_back = held_back(user.agency_id)
     board.to_discuss = list(
         db.session.scalars(
             select(Proposal)
@@ -62,3 +66,28 @@ def for_user(user: Actor) -> Dashboard:
             db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10))
         )
     return board
+
+
+def held_back(agency_id: int) -> list[tuple[Proposal, str]]:
+    """Open proposals of the agency whose last move was out of "approved": held back at a
+    merge (or returned to be amended), with the coordinator's reason."""
+    last = (
+        select(func.max(ProposalEvent.id).label("id"))
+        .join(Proposal, Proposal.id == ProposalEvent.proposal_id)
+        .where(Proposal.agency_id == agency_id, Proposal.status == "open")
+        .group_by(ProposalEvent.proposal_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Proposal, ProposalEvent.note)
+        .join(ProposalEvent, ProposalEvent.proposal_id == Proposal.id)
+        .join(last, last.c.id == ProposalEvent.id)
+        .where(
+            Proposal.agency_id == agency_id,
+            Proposal.status == "open",
+            ProposalEvent.from_status == "approved",
+        )
+        .order_by(ProposalEvent.id.desc())
+        .limit(SHOWN)
+    )
+    return [(row[0], row[1]) for row in rows]

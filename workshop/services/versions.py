@@ -179,6 +179,7 @@ def _write(
     rows, content = revisions.write_version(
         taxonomy, number, before, after, latest.content_hash if latest else "", progress
     )
+    audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
     version = Version(
         taxonomy=taxonomy,
         number=number,
@@ -199,11 +200,12 @@ def _write(
         reinstated=ops["reinstate"],
         rows_written=rows,
         content_hash=content,
+        # The chain's head with this publication's own entry in it, cited for good.
+        audit_head=audit.seal(),
     )
     db.session.add(version)
     db.session.flush()
     if rows >= ANALYZE_AFTER_ROWS:
         revisions.refresh_statistics()
-    audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
     revisions.remember(taxonomy, version, after)
     return version
