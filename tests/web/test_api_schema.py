@@ -32,7 +32,7 @@ def test_the_api_keeps_its_openapi_contract(app, published, people):
     secret = tokens.create(SYSTEM, "schemathesis").secret
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 8
+    assert len(operations) == 11
     for operation in operations:
 
         @SETTINGS

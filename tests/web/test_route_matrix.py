@@ -406,7 +406,78 @@ MATRIX = [
         {},
         (SIGN_IN, 403, 403, 200),  # the cards, shown once
     ),
+    ("GET", "/taxonomies/<slug>/merge", "/taxonomies/gov/merge", None, (SIGN_IN, 403, 403, 200)),
+    (
+        "POST",
+        "/taxonomies/<slug>/merge/build",
+        "/taxonomies/gov/merge/build",
+        {},
+        (SIGN_IN, 403, 403, 303),  # nothing approved: told so
+    ),
+    (
+        "POST",
+        "/taxonomies/<slug>/merge/<int:candidate_id>/hold-back",
+        "/taxonomies/gov/merge/0/hold-back",
+        {"proposal": "1", "reason": "لاحقا"},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/taxonomies/<slug>/merge/<int:candidate_id>/publish",
+        "/taxonomies/gov/merge/0/publish",
+        {},
+        (SIGN_IN, 403, 403, 404),
+    ),
+    (
+        "POST",
+        "/taxonomies/<slug>/versions/<int:number>/revert",
+        "/taxonomies/gov/versions/2/revert",
+        {},
+        (SIGN_IN, 403, 403, 303),  # no reason: told so, nothing published
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/versions/<int:number>/changelog",
+        "/taxonomies/gov/versions/2/changelog",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/versions/<int:number>/crosswalk",
+        "/taxonomies/gov/versions/2/crosswalk",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/taxonomies/<slug>/versions/<int:number>/document",
+        "/taxonomies/gov/versions/2/document",
+        None,
+        (SIGN_IN, 200, 200, 200),
+    ),
     # the read API: a session or a token; anonymous callers get 401
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<int:number>/changelog",
+        "/api/v1/taxonomies/gov/versions/2/changelog",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<int:number>/crosswalk",
+        "/api/v1/taxonomies/gov/versions/2/crosswalk",
+        None,
+        (401, 200, 200, 200),
+    ),
+    (
+        "GET",
+        "/api/v1/taxonomies/<slug>/versions/<int:number>/document",
+        "/api/v1/taxonomies/gov/versions/2/document",
+        None,
+        (401, 200, 200, 200),
+    ),
     (
         "GET",
         "/api/v1/workshops/<int:workshop_id>/minutes",

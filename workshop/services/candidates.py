@@ -155,3 +155,9 @@ def trees(candidate: Candidate) -> Merged:
         (taxonomy.id, base.content_hash, tuple(order), _revisions(order)),
         lambda: merged(taxonomy, base, order),
     )
+
+
+def stale(candidate: Candidate) -> bool:
+    """True once a version newer than the candidate's base is published."""
+    latest = revisions.latest(candidate.taxonomy)
+    return latest is None or latest.number != candidate.base_number

@@ -28,6 +28,22 @@ class Decision:
         }
 
 
+def all_for(proposal_id: int) -> list[Decision]:
+    """Every closed round on the proposal, oldest first (a vote may be held again)."""
+    rounds = db.session.scalars(
+        select(Round)
+        .join(AgendaItem)
+        .where(AgendaItem.proposal_id == proposal_id, Round.outcome.is_not(None))
+        .options(joinedload(Round.item).joinedload(AgendaItem.workshop))
+        .order_by(Round.closed_at, Round.id)
+    )
+    return [
+        Decision(r.item.workshop, r, Outcome.from_record(r.outcome))
+        for r in rounds
+        if r.outcome is not None
+    ]
+
+
 def last_decisions(proposal_ids: Sequence[int]) -> dict[int, Decision]:
     if not proposal_ids:
         return {}

@@ -80,6 +80,7 @@ def next_workshop(taxonomy_id: int) -> Workshop | None:
 def publish(actor: Actor, candidate_id: int, note: str = "") -> Version:
     """The candidate as the next version, its proposals merged, all in one transaction.
     Two publishers of one candidate: the first claims it, the second is told."""
+    candidate = candidates.get(candidate_id)
     claimed = db.session.execute(
         update(Candidate)
         .where(Candidate.id == candidate_id, Candidate.status == "built")
@@ -88,7 +89,6 @@ def publish(actor: Actor, candidate_id: int, note: str = "") -> Version:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ServiceError(str(STALE))
-    candidate = candidates.get(candidate_id)
     db.session.refresh(candidate)
     held = [e.proposal for e in candidates.entries_of(candidate) if not e.accepted]
     if held:
@@ -141,7 +141,7 @@ def publish(actor: Actor, candidate_id: int, note: str = "") -> Version:
         allow_mass_retire=True,  # voted on, change by change
     )
     for proposal in chosen:
-        proposals.transition(actor, proposal, Status.MERGED, f"v{version.number}")
+        proposals.transition(actor, proposal, Status.MERGED)
     candidate.version_id = version.id
     audit.record(
         actor,

@@ -215,7 +215,8 @@ def _close(actor: Actor, round_id: int, mover: Mover) -> Round:
     proposal = voting.item.proposal
     target = Status.APPROVED if outcome.passed else Status.REJECTED
     if proposal.status == Status.VOTING.value:
-        _move(actor, proposal, target, mover, outcome.words("en"))
+        # The outcome stays with the round, where each reader sees it in their language.
+        _move(actor, proposal, target, mover)
     if workshop.secret:
         # The participation mark stays; who chose what is gone for good.
         for ballot in ballots:

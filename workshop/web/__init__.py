@@ -15,8 +15,10 @@ from . import (
     context,
     errors,
     main,
+    merge,
     proposal_files,  # noqa: F401 (its routes join the proposals blueprint when imported)
     proposals,
+    records,
     security,
     uploads,
     workshop_records,  # noqa: F401 (its routes join the workshops and api blueprints)
@@ -35,6 +37,8 @@ def init_app(app: Flask) -> None:
         proposals.bp,
         comments.bp,
         workshops.bp,
+        merge.bp,
+        records.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -47,6 +47,22 @@ ACTION_NAMES = {
     "comment.edited": _l("comment edited"),
     "comment.hidden": _l("comment hidden"),
     "comment.resolved": _l("discussion thread resolved"),
+    "workshop.created": _l("workshop created"),
+    "workshop.status": _l("workshop status changed"),
+    "workshop.roll_call": _l("roll call"),
+    "workshop.item_added": _l("proposal put on the agenda"),
+    "workshop.item_moved": _l("agenda reordered"),
+    "workshop.sent_back": _l("proposal sent back for amendment"),
+    "workshop.cards_issued": _l("sign-in cards made"),
+    "round.opened": _l("vote opened"),
+    "round.reopened": _l("vote reopened"),
+    "round.extended": _l("vote extended"),
+    "round.closed": _l("vote closed"),
+    "ballot.cast": _l("ballot cast"),
+    "candidate.built": _l("merge candidate built"),
+    "candidate.held_back": _l("proposal held back at the merge"),
+    "candidate.published": _l("merge candidate published"),
+    "taxonomy.reverted": _l("version undone by a new one"),
 }
 
 PROPOSAL_STATUSES = {

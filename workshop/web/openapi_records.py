@@ -1,4 +1,5 @@
-"""The records' part of the OpenAPI document: a workshop's minutes."""
+"""The records' part of the OpenAPI document: a workshop's minutes, and a version's
+changelog, crosswalk and consensus document."""
 
 from __future__ import annotations
 
@@ -6,7 +7,45 @@ from typing import Any
 
 from .openapi_proposals import ERRORS, JSON, _ref
 
+_VERSION_PARAMETERS = [
+    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+    {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+]
+
+
+def _version_record(operation: str, summary: str, schema: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "parameters": _VERSION_PARAMETERS,
+            "responses": {
+                "200": {"description": summary, "content": {JSON: {"schema": _ref(schema)}}},
+                **ERRORS,
+            },
+        }
+    }
+
+
 PATHS: dict[str, Any] = {
+    "/api/v1/taxonomies/{slug}/versions/{number}/changelog": _version_record(
+        "getChangelog",
+        "What a version changed and why: the proposals it incorporates, the votes that "
+        "approved them, the changes of each, and every change against the version before",
+        "Changelog",
+    ),
+    "/api/v1/taxonomies/{slug}/versions/{number}/crosswalk": _version_record(
+        "getCrosswalk",
+        "Each retired id of the version, what replaces it and the active concept at the end "
+        "of the chain (?format=csv for a CSV file)",
+        "Crosswalk",
+    ),
+    "/api/v1/taxonomies/{slug}/versions/{number}/document": _version_record(
+        "getConsensusDocument",
+        "The consensus document: the changelog, the minutes of the workshops that voted, "
+        "each proposal's history, the audit chain head and the resulting taxonomy",
+        "ConsensusDocument",
+    ),
     "/api/v1/workshops/{workshop_id}/minutes": {
         "get": {
             "operationId": "getWorkshopMinutes",
@@ -65,7 +104,80 @@ _ROUND = {
         "objections": {"type": "array", "items": {"type": "string"}},
     },
 }
+_CHANGELOG = {
+    "type": "object",
+    "required": ["taxonomy", "version", "proposals", "changes"],
+    "properties": {
+        "taxonomy": {"type": "string"},
+        "version": {
+            "type": "object",
+            "required": ["number", "published_at", "based_on", "audit_head", "proposals"],
+            "properties": {
+                "number": {"type": "integer"},
+                "published_at": {"type": "string", "format": "date-time"},
+                "based_on": {"type": ["integer", "null"]},
+                "note": {"type": "string"},
+                "audit_head": {"type": "string"},
+                "proposals": {"type": "array", "items": {"type": "integer"}},
+                "counts": {"type": "object"},
+            },
+        },
+        "proposals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "decision", "changes"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "agency": {"type": ["string", "null"]},
+                    "decision": {"type": ["object", "null"]},
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        },
+        "changes": {"type": "array", "items": {"type": "object"}},
+    },
+}
 SCHEMAS: dict[str, Any] = {
+    "Changelog": _CHANGELOG,
+    "Crosswalk": {
+        "type": "object",
+        "required": ["taxonomy", "version", "crosswalk"],
+        "properties": {
+            "taxonomy": {"type": "string"},
+            "version": {"type": "integer"},
+            "crosswalk": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["old", "replaced_by", "final", "retired_in_this_version"],
+                    "properties": {
+                        "old": {"type": "string"},
+                        "labels": {"type": "object"},
+                        "replaced_by": {"type": ["string", "null"]},
+                        "final": {"type": ["string", "null"]},
+                        "retired_in_this_version": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+    "ConsensusDocument": {
+        "allOf": [
+            _CHANGELOG,
+            {
+                "type": "object",
+                "required": ["format", "workshops", "histories", "result"],
+                "properties": {
+                    "format": {"const": "workshop-consensus/1"},
+                    "workshops": {"type": "array", "items": _ref("Minutes")},
+                    "histories": {"type": "object"},
+                    "result": {"$ref": "#/components/schemas/Export"},
+                },
+            },
+        ]
+    },
     "Minutes": {
         "type": "object",
         "required": ["workshop", "attendance", "items"],

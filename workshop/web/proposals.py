@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..services import proposal_views, proposals
+from ..services import decisions, proposal_views, proposals
 from ..services.errors import PermissionDenied, ServiceError
 from ..taxonomy import Concept
 from . import comments as comment_views
@@ -115,11 +115,13 @@ def page(proposal_id: int, status: int = 200, **forms: Any) -> ResponseReturnVal
     button = RevisionForm(formdata=None, revision=str(view.proposal.revision))
     # The workbench alone (htmx) has no discussion in it.
     discussion = {} if htmx.wants_fragment() else comment_views.discussion_context(proposal_id)
+    votes = [] if htmx.wants_fragment() else decisions.all_for(proposal_id)
     return htmx.render(
         "proposals/show.html",
         "proposals/_workbench.html",
         status,
         **discussion,
+        votes=votes,
         file_form=ProposalFileForm(formdata=None, revision=str(view.proposal.revision)),
         proposal_id=proposal_id,
         view=view,
