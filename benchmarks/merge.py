@@ -191,7 +191,7 @@ def main() -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         report("document_ms", median_ms(document_cold, repeat=args.runs))
         report("document_warm_ms", median_ms(document, repeat=args.runs))
-        record = records.document(coordinator, "bench", version_number).record()
+        record = records.document_record(coordinator, "bench", version_number)
         report("orjson_document_ms", median_ms(lambda: orjson.dumps(record), repeat=args.runs))
 
         bare = Flask("bare")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 GENESIS = "0" * 64  # what the first entry names as the hash before it
 
 
@@ -36,28 +38,31 @@ class Link:
 
 def moment(at: datetime) -> str:
     """A time as the hash sees it: UTC, to the microsecond (a naive time is UTC)."""
-    aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds")
 
 
 def digest(link: Link, seq: int, prev_hash: str) -> str:
-    body = json.dumps(
-        [
-            seq,
-            moment(link.at),
-            link.actor_id,
-            link.agency_id,
-            link.action,
-            link.target,
-            link.details,
-            link.note,
-            prev_hash,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    """The hash of an entry: its fields and the hash before it, as canonical JSON (sorted
+    keys, no spaces, UTF-8)."""
+    fields = [
+        seq,
+        moment(link.at),
+        link.actor_id,
+        link.agency_id,
+        link.action,
+        link.target,
+        link.details,
+        link.note,
+        prev_hash,
+    ]
+    try:
+        body = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits: the same canonical form, more slowly
+        body = json.dumps(
+            fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+    return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..caching import BoundedCache
 from ..consensus import Entry, Status, fingerprint, footprint, summarize
 from ..models import Candidate, Proposal, ProposalEvent, Taxonomy, Version, db
 from ..storage import revisions
-from ..taxonomy import MergeReport, Tree, merge
+from ..taxonomy import Add, MergeReport, Tree, merge
 from ..taxonomy import Proposal as Mergeable
 from . import audit, proposals, taxonomies
 from .errors import NotFound, ServiceError
@@ -75,10 +75,15 @@ def merged(taxonomy: Taxonomy, base: Version, order: Sequence[int]) -> Merged:
     mergeable, footprints = [], {}
     for proposal_id in order:
         proposal = chosen[proposal_id]
-        if proposal.base_number not in bases:
-            bases[proposal.base_number] = proposals.base_tree(proposal)
         changes = proposals.changes_of(proposal)
-        mergeable.append(Mergeable(proposal_id, changes, bases[proposal.base_number]))
+        seen_in: Tree | None = None
+        # A stored change carries what its author saw (its `from`): the merge is three-way
+        # without reading the proposal's base again, unless a change lacks it.
+        if any(not isinstance(c, Add) and c.seen is None for c in changes):
+            if proposal.base_number not in bases:
+                bases[proposal.base_number] = proposals.base_tree(proposal)
+            seen_in = bases[proposal.base_number]
+        mergeable.append(Mergeable(proposal_id, changes, seen_in))
         footprints[proposal_id] = footprint(changes)
     report = merge(consensus, mergeable)
     entries = summarize(report, footprints)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..consensus import Outcome, Rule
 from ..models import AgendaItem, Ballot, Round, Seat, Workshop, db, utc_iso
-from . import workshops
+from . import voting_views, workshops
 from .permissions import Actor, Permission, require
 
 
@@ -129,7 +129,7 @@ def build(workshop: Workshop) -> Minutes:
         ItemMinutes(item, [_round(r, ballots[r.id], workshop.secret) for r in item.rounds])
         for item in workshop.items
     ]
-    seats = sorted(workshop.seats, key=lambda s: s.agency.code)
+    seats = voting_views.seats(workshop)
     return Minutes(workshop, Rule.from_record(workshop.rule), seats, items)
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from ..models import AgendaItem, Candidate, Proposal, Taxonomy, Version, Workshop, db, utc_iso
 from ..taxonomy import Change, Result, Tree, to_json
 from . import browsing, candidates, minutes, proposals, taxonomies
-from .browsing import Difference
 from .decisions import Decision, last_decisions
 from .permissions import Actor, Permission, require
 
@@ -44,14 +43,26 @@ class Incorporated:
 
 @dataclass(frozen=True)
 class Changelog:
+    """`before` and `after` are the trees the proposals' rows are drawn with: for a version
+    published from a candidate, the candidate's merge (the version before it, read once,
+    and the merged tree the version was checked equal to); else None (no proposals)."""
+
+    actor: Actor | None
     taxonomy: Taxonomy
     version: Version
-    difference: Difference | None  # None for a first version
     incorporated: list[Incorporated]
+    before: Tree | None = None
+    after: Tree | None = None
 
-    @property
     def changes(self) -> list[Change]:
-        return self.difference.changes if self.difference else []
+        """Every change against the version before (a diff of the two trees: only the
+        JSON and the diff page need it all)."""
+        v = self.version
+        if v.parent_number is None:
+            return []
+        return browsing.difference(
+            self.actor, self.taxonomy.slug, v.parent_number, v.number
+        ).changes
 
     def record(self) -> dict[str, Any]:
         v = self.version
@@ -74,7 +85,7 @@ class Changelog:
                 },
             },
             "proposals": [i.record() for i in self.incorporated],
-            "changes": [to_json(c) for c in self.changes],
+            "changes": [to_json(c) for c in self.changes()],
         }
 
 
@@ -82,36 +93,34 @@ def changelog(actor: Actor | None, slug: str, number: int) -> Changelog:
     require(actor, Permission.VIEW_TAXONOMY)
     taxonomy = taxonomies.get_taxonomy(slug)
     version = taxonomies.get_version(taxonomy, number)
-    difference = None
-    if version.parent_number is not None:
-        difference = browsing.difference(actor, slug, version.parent_number, number)
     chosen = {p.id: p for p in proposals.by_ids(version.proposal_ids)}
     decided = last_decisions(list(chosen))
-    applied = _applied(version)
-    return Changelog(
-        taxonomy,
-        version,
-        difference,
-        [
-            Incorporated(chosen[p], decided.get(p), applied.get(p, []))
-            for p in version.proposal_ids
-            if p in chosen
-        ],
-    )
+    merged = _merge_of(version)
+    applied: dict[int, list[Change]] = {}
+    if merged is not None:
+        applied = {
+            int(str(p.id)): [o.change for o in p.outcomes if o.result is Result.APPLIED]
+            for p in merged.report.proposals
+            if p.accepted
+        }
+    incorporated = [
+        Incorporated(chosen[p], decided.get(p), applied.get(p, []))
+        for p in version.proposal_ids
+        if p in chosen
+    ]
+    if merged is None:
+        return Changelog(actor, taxonomy, version, incorporated)
+    return Changelog(actor, taxonomy, version, incorporated, merged.consensus, merged.report.tree)
 
 
-def _applied(version: Version) -> dict[int, list[Change]]:
-    """The changes of each proposal that the merge applied (known for versions published
-    from a candidate: its merge is made again, the same inputs giving the same result)."""
+def _merge_of(version: Version) -> candidates.Merged | None:
+    """The merge the version was published from, made again (the same inputs give the same
+    result, which the fingerprint confirms); None for a version from a file."""
     candidate = db.session.scalar(select(Candidate).where(Candidate.version_id == version.id))
     if candidate is None:
-        return {}
-    report = candidates.trees(candidate).report
-    return {
-        int(str(p.id)): [o.change for o in p.outcomes if o.result is Result.APPLIED]
-        for p in report.proposals
-        if p.accepted
-    }
+        return None
+    merged = candidates.trees(candidate)
+    return merged if merged.fingerprint == candidate.fingerprint else None
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,7 @@ class Redirect:
 def crosswalk(actor: Actor | None, slug: str, number: int) -> tuple[Changelog, list[Redirect]]:
     log = changelog(actor, slug, number)
     tree = browsing.tree(actor, slug, number)[1]
-    now = {c.id for c in log.changes if c.op in ("retire", "merge")}
+    now = {c.id for c in log.changes() if c.op in ("retire", "merge")}
     found = [
         Redirect(c.id, dict(c.labels), c.replaced_by, final_of(tree, c.id), c.id in now)
         for c in tree.concepts.values()
@@ -183,13 +192,13 @@ class Document:
     changelog: Changelog
     workshops: list[minutes.Minutes]
     tree: Tree
-    export: bytes  # the version's JSON export: the resulting taxonomy
 
-    def record(self) -> dict[str, Any]:
+    def record(self, export: bytes) -> dict[str, Any]:
+        """As JSON, with `export` (the version's JSON export) as the resulting taxonomy."""
         return {
             "format": "workshop-consensus/1",
             **self.changelog.record(),
-            "result": orjson.loads(self.export),
+            "result": orjson.loads(export),
             "workshops": [m.record() for m in self.workshops],
             "histories": {
                 str(i.proposal.id): [
@@ -224,9 +233,11 @@ def document(actor: Actor | None, slug: str, number: int) -> Document:
         if ids
         else []
     )
-    return Document(
-        log,
-        [minutes.build(w) for w in held],
-        browsing.tree(actor, slug, number)[1],
-        browsing.export(actor, slug, number, "json")[1].data,
-    )
+    # The merged tree is the version's (publishing checked them equal): no second read.
+    tree = log.after if log.after is not None else browsing.tree(actor, slug, number)[1]
+    return Document(log, [minutes.build(w) for w in held], tree)
+
+
+def document_record(actor: Actor | None, slug: str, number: int) -> dict[str, Any]:
+    found = document(actor, slug, number)
+    return found.record(browsing.export(actor, slug, number, "json")[1].data)

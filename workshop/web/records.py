@@ -97,4 +97,4 @@ def crosswalk_json(slug: str, number: int) -> ResponseReturnValue:
 
 @api_bp.get("/taxonomies/<slug>/versions/<int:number>/document")
 def document_json(slug: str, number: int) -> ResponseReturnValue:
-    return jsonify(records.document(g.actor, slug, number).record())
+    return jsonify(records.document_record(g.actor, slug, number))
