@@ -93,7 +93,9 @@ def start(
         command = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", "4"]
         command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
     else:
+        # As `workshop serve` runs it (workshop/cli.py): 1,000 connections, poll().
         command = [str(VENV_BIN / "waitress-serve"), "--threads", "8", "--port", str(port)]
+        command += ["--connection-limit", "1000", "--asyncore-use-poll"]
         command += ["--host", "127.0.0.1", "--call" if target.endswith("()") else "", target]
         command = [c for c in command if c]
         if target.endswith("()"):

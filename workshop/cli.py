@@ -47,11 +47,25 @@ def seed_demo() -> None:
     click.echo(f"Demo data: {len(created)} account(s) added.")
 
 
+CONNECTION_LIMIT = 1000
+
+
 def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
     import waitress
 
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="workshop")
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="workshop",
+        # A hall keeps 160 and more phones connected (each polls every second, so none
+        # goes idle): waitress's default of 100 connections left the rest waiting unserved,
+        # and select() cannot watch more than 1,024 sockets, poll() can.
+        connection_limit=CONNECTION_LIMIT,
+        asyncore_use_poll=True,
+    )
 
 
 @click.command("serve")
