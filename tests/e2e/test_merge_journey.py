@@ -162,6 +162,28 @@ def test_import_propose_vote_merge_publish_document(
         coordinator.goto(f"{live_server}/taxonomies/gov/versions/4/crosswalk")
         shoot(coordinator, "phone-ar-crosswalk")
         assert fits(coordinator)
+        # the workshop's minutes, its sign-in cards, a proposal with its votes
+        coordinator.goto(f"{live_server}/workshops/{workshop_id}/minutes")
+        expect(coordinator.locator("main")).to_contain_text("الحضور: 2 حاضرة من 2")
+        shoot(coordinator, "phone-ar-minutes")
+        assert fits(coordinator)
+        coordinator.goto(f"{live_server}/workshops/{workshop_id}/cards")
+        shoot(coordinator, "phone-ar-cards")
+        assert fits(coordinator)
+        coordinator.goto(f"{live_server}/proposals/{first}")
+        expect(coordinator.locator(".votes")).to_contain_text("ورشة الدمج، الجولة 1")
+        shoot(coordinator, "phone-ar-proposal-votes")
+        assert fits(coordinator)
+        # the same records in English, left to right, on a laptop
+        coordinator.set_viewport_size({"width": 1366, "height": 768})
+        coordinator.goto(f"{live_server}/lang/en")
+        coordinator.goto(f"{live_server}/taxonomies/gov/versions/4/document")
+        expect(coordinator.locator("html")).to_have_attribute("dir", "ltr")
+        expect(coordinator.locator("h1")).to_contain_text("Consensus document")
+        coordinator.screenshot(path=str(SHOTS / "laptop-en-consensus-document.png"), full_page=True)
+        coordinator.goto(f"{live_server}/taxonomies/gov/merge")
+        expect(coordinator.locator("main")).to_contain_text("No approved proposal")
+        coordinator.screenshot(path=str(SHOTS / "laptop-en-merge.png"), full_page=True)
         assert errors == []
     finally:
         for context in (desk, *phones):
