@@ -75,3 +75,23 @@ def scratch_app(database_url: str | None) -> Iterator[Flask]:
             upgrade_schema()
             seed()
             yield app
+
+
+def import_bench_taxonomy(concepts: int) -> Any:
+    """The benchmarks' taxonomy "bench" (engine.rows: a realistic shape, bilingual labels)
+    imported as version 1 through the service a file import uses; its Tree."""
+    from engine import rows
+
+    from workshop.services import taxonomies, uploads
+    from workshop.services.permissions import SYSTEM
+    from workshop.taxonomy import build, make_concept
+    from workshop.taxonomy.formats import csv_format
+
+    data = rows(concepts)
+    tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
+    taxonomies.create_from_file(
+        SYSTEM,
+        taxonomies.NewTaxonomy("bench", "تصنيف", "Bench"),
+        uploads.Upload(csv_format.write(tree), "bench.csv"),
+    )
+    return tree

@@ -22,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median_ms, report, scratch_app
-from engine import rows
+from common import import_bench_taxonomy, median_ms, report, scratch_app
 
 
 def main() -> None:
@@ -39,27 +38,17 @@ def main() -> None:
 
     from workshop.consensus import footprint
     from workshop.models import Comment, Proposal, ProposalEvent, Role, User, db
-    from workshop.services import proposal_views, proposals, taxonomies, uploads
-    from workshop.services.permissions import SYSTEM
+    from workshop.services import proposal_views, proposals, taxonomies
     from workshop.storage import revisions
     from workshop.taxonomy import (
-        build,
         from_json,
-        make_concept,
         search_fold,
         seen_in_order,
         to_json,
     )
-    from workshop.taxonomy.formats import csv_format
 
     with scratch_app(args.database_url) as app:
-        data = rows(args.concepts)
-        tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
-        taxonomies.create_from_file(
-            SYSTEM,
-            taxonomies.NewTaxonomy("bench", "تصنيف", "Bench"),
-            uploads.Upload(csv_format.write(tree), "bench.csv"),
-        )
+        import_bench_taxonomy(args.concepts)
         taxonomy = taxonomies.get_taxonomy("bench")
         base = revisions.latest_tree(taxonomy)
         rep = db.session.scalar(select(User).where(User.role == Role.REPRESENTATIVE))

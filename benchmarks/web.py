@@ -49,27 +49,21 @@ def report(name: str, value: float, unit: str = "ms") -> None:
 
 def prepare(instance: Path, concepts: int) -> dict[str, str]:
     """A database with the demo accounts and a taxonomy 'bench' in two versions."""
-    from engine import random_changes, rows
+    from common import import_bench_taxonomy
+    from engine import random_changes
 
     from workshop import create_app
     from workshop.database import upgrade_schema
-    from workshop.services import taxonomies, tokens, uploads, versions
+    from workshop.services import taxonomies, tokens, versions
     from workshop.services.demo import seed
     from workshop.services.permissions import SYSTEM
-    from workshop.taxonomy import apply, build, make_concept
-    from workshop.taxonomy.formats import csv_format
+    from workshop.taxonomy import apply
 
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade_schema()
         seed()
-        data = rows(concepts)
-        tree = build(make_concept(i, {"ar": ar, "en": en}, None, p, n) for i, p, n, ar, en in data)
-        taxonomies.create_from_file(
-            SYSTEM,
-            taxonomies.NewTaxonomy("bench", "تصنيف", "Bench"),
-            uploads.Upload(csv_format.write(tree), "bench.csv"),
-        )
+        tree = import_bench_taxonomy(concepts)
         taxonomy = taxonomies.get_taxonomy("bench")
         changes = random_changes(tree, 1000, random.Random(3), "v2")
         second = apply(tree, changes).tree  # the few that conflict are left out

@@ -16,10 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.web.test_kill_nine import cookie_of, free_port
-from tests.web.test_voting import many_agencies, open_proposal, workshop_with
-from workshop.models import Ballot, BallotEvent, User, db
-from workshop.services import voting
+from tests.web.test_kill_nine import free_port, open_round_of_53
+from workshop.models import Ballot, BallotEvent, db
 from workshop.services.audit import check_chain
 
 WORKERS = 4
@@ -57,12 +55,7 @@ def gunicorn(database_url: str, instance: Path, port: int) -> subprocess.Popen[b
 def test_53_agencies_through_4_processes_give_53_ballots(
     app, people, published, password_hash, database_url, tmp_path
 ):
-    coordinator = people["coordinator"]
-    voters = many_agencies(53, password_hash)
-    workshop_id, item_id = workshop_with(coordinator, open_proposal(people["representative"]))
-    round_id = voting.open_round(coordinator, item_id).id
-    cookies = [cookie_of(app, db.session.get(User, v)) for v in voters]
-    db.session.commit()
+    voters, workshop_id, round_id, cookies = open_round_of_53(app, people, password_hash)
     port = free_port()
     server = gunicorn(database_url, tmp_path / "instance", port)
     clicks = [(n, choice) for n in range(len(cookies)) for choice in ("approve", "abstain")]

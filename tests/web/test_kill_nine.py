@@ -59,15 +59,22 @@ def cookie_of(app, user: User) -> str:
     return "session=" + serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
 
 
-def test_every_acknowledged_ballot_survives_a_kill_9(
-    app, people, published, password_hash, database_url, tmp_path
-):
+def open_round_of_53(app, people, password_hash) -> tuple[list[int], int, int, list[str]]:
+    """53 agencies with a representative each, a round open for them, and their session
+    cookies: (user ids, workshop id, round id, cookies)."""
     coordinator = people["coordinator"]
     voters = many_agencies(53, password_hash)
     workshop_id, item_id = workshop_with(coordinator, open_proposal(people["representative"]))
     round_id = voting.open_round(coordinator, item_id).id
     cookies = [cookie_of(app, db.session.get(User, v)) for v in voters]
     db.session.commit()
+    return voters, workshop_id, round_id, cookies
+
+
+def test_every_acknowledged_ballot_survives_a_kill_9(
+    app, people, published, password_hash, database_url, tmp_path
+):
+    voters, workshop_id, round_id, cookies = open_round_of_53(app, people, password_hash)
     port = free_port()
     server = serve(database_url, tmp_path / "instance", port)
     acknowledged: list[int] = []

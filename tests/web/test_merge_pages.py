@@ -153,3 +153,27 @@ def test_the_record_pages_in_arabic_are_fully_translated(client, people, publish
     ):
         page = client.get(path).text
         assert untranslated_words(page) == set(), path
+
+
+def test_a_version_is_undone_from_its_changelog(client, people, published, sign_in):
+    from workshop.services import publication
+
+    coordinator = people["coordinator"]
+    _first, second, _third = _voted_pair(people)
+    rebuilt, _ = publication.hold_back(
+        coordinator, candidates.build(coordinator, "gov").id, second, "لاحقا"
+    )
+    publication.publish(coordinator, rebuilt.id)
+    sign_in("observer")
+    assert "undo-reason" not in client.get("/taxonomies/gov/versions/3/changelog").text
+    sign_in("coordinator")
+    page = client.get("/taxonomies/gov/versions/3/changelog").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and "undo-reason" in page.split("<main", 1)[1]
+    refused = client.post("/taxonomies/gov/versions/3/revert", data={"reason": " "})
+    assert refused.status_code == 303 and db.session.query(Version).count() == 3
+    undone = client.post("/taxonomies/gov/versions/3/revert", data={"reason": "قرار خاطئ"})
+    assert undone.status_code == 303 and undone.headers["Location"].endswith("/taxonomies/gov/")
+    newest = db.session.query(Version).filter_by(number=4).one()
+    assert newest.note == "قرار خاطئ"
+    assert "نُشر الإصدار 4" in client.get("/taxonomies/gov/").text
