@@ -1,7 +1,7 @@
 """The merge: the approved proposals, in order of approval (or an order the coordinator
 gives, with a reason), merged by the engine onto the current consensus into a candidate;
-conflicts resolved by holding a proposal back; the candidate published as the next
-version in one transaction."""
+the report the coordinator resolves conflicts with (services/publication.py holds back and
+publishes)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
 from .unit_of_work import use_case
 
-MERGED: BoundedCache[Merged] = BoundedCache(8)  # by fingerprint: a candidate's trees
+# A merge's result, by its inputs (the base version's content, the order, each proposal's
+# revision): the merge page and the records draw with it without merging again.
+MERGED: BoundedCache[Merged] = BoundedCache(8)
 
 
 @dataclass(frozen=True)
