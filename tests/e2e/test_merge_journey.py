@@ -159,21 +159,17 @@ def test_import_propose_vote_merge_publish_document(
         expect(body.locator(".outline")).to_contain_text("الصيدليات")
         shoot(coordinator, "phone-ar-consensus-document")
         assert fits(coordinator)
-        coordinator.goto(f"{live_server}/taxonomies/gov/versions/4/crosswalk")
-        shoot(coordinator, "phone-ar-crosswalk")
-        assert fits(coordinator)
-        # the workshop's minutes, its sign-in cards, a proposal with its votes
-        coordinator.goto(f"{live_server}/workshops/{workshop_id}/minutes")
-        expect(coordinator.locator("main")).to_contain_text("الحضور: 2 حاضرة من 2")
-        shoot(coordinator, "phone-ar-minutes")
-        assert fits(coordinator)
-        coordinator.goto(f"{live_server}/workshops/{workshop_id}/cards")
-        shoot(coordinator, "phone-ar-cards")
-        assert fits(coordinator)
-        coordinator.goto(f"{live_server}/proposals/{first}")
-        expect(coordinator.locator(".votes")).to_contain_text("ورشة الدمج، الجولة 1")
-        shoot(coordinator, "phone-ar-proposal-votes")
-        assert fits(coordinator)
+        # the crosswalk, the workshop's minutes, its sign-in cards, a proposal's votes
+        for path, name, shown in (
+            ("/taxonomies/gov/versions/4/crosswalk", "crosswalk", "التأمين الصحي"),
+            (f"/workshops/{workshop_id}/minutes", "minutes", "الحضور: 2 حاضرة من 2"),
+            (f"/workshops/{workshop_id}/cards", "cards", "بطاقات الدخول"),
+            (f"/proposals/{first}", "proposal-votes", "ورشة الدمج، الجولة 1"),
+        ):
+            coordinator.goto(f"{live_server}{path}")
+            expect(coordinator.locator("main")).to_contain_text(shown)
+            shoot(coordinator, f"phone-ar-{name}")
+            assert fits(coordinator), path
         # the same records in English, left to right, on a laptop
         coordinator.set_viewport_size({"width": 1366, "height": 768})
         coordinator.goto(f"{live_server}/lang/en")

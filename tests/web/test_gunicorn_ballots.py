@@ -5,18 +5,15 @@ ballot per agency, every answer a success, the stored choice one that was sent."
 from __future__ import annotations
 
 import http.client
-import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.web.test_kill_nine import free_port, open_round_of_53
+from tests.web.test_kill_nine import free_port, open_round_of_53, server_env, started
 from workshop.models import Ballot, BallotEvent, db
 from workshop.services.audit import check_chain
 
@@ -24,14 +21,6 @@ WORKERS = 4
 
 
 def gunicorn(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "WORKSHOP_DATABASE_URL": database_url,
-        "WORKSHOP_INSTANCE_PATH": str(instance),
-        "WORKSHOP_SECRET_KEY": "test-secret",
-        "WORKSHOP_WTF_CSRF_ENABLED": "false",
-        "WORKSHOP_RATELIMIT_ENABLED": "false",
-    }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "--workers",
@@ -40,16 +29,7 @@ def gunicorn(database_url: str, instance: Path, port: int) -> subprocess.Popen[b
         f"127.0.0.1:{port}",
         "workshop:create_app()",
     ]
-    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
+    return started(command, server_env(database_url, instance), port)
 
 
 def test_53_agencies_through_4_processes_give_53_ballots(

@@ -27,9 +27,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
-    """The app under waitress in a process of its own, on the test's database."""
-    env = {
+def server_env(database_url: str, instance: Path) -> dict[str, str]:
+    """The environment of the app in a process of its own, on the test's database."""
+    return {
         **os.environ,
         "WORKSHOP_DATABASE_URL": database_url,
         "WORKSHOP_INSTANCE_PATH": str(instance),
@@ -37,11 +37,11 @@ def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[byte
         "WORKSHOP_WTF_CSRF_ENABLED": "false",
         "WORKSHOP_RATELIMIT_ENABLED": "false",
     }
-    waitress = Path(sys.executable).parent / "waitress-serve"
-    command = [str(waitress), "--threads", "8", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--call", "workshop:create_app"], env=env, stderr=subprocess.DEVNULL
-    )
+
+
+def started(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """The server `command` runs, once it accepts connections on `port`."""
+    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -50,7 +50,16 @@ def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[byte
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError("waitress did not start")
+    raise RuntimeError(f"{command[0]} did not start")
+
+
+def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
+    """The app under waitress in a process of its own, on the test's database."""
+    waitress = Path(sys.executable).parent / "waitress-serve"
+    command = [str(waitress), "--threads", "8", "--host", "127.0.0.1", "--port", str(port)]
+    return started(
+        [*command, "--call", "workshop:create_app"], server_env(database_url, instance), port
+    )
 
 
 def cookie_of(app, user: User) -> str:

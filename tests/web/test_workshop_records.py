@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash
 
 from tests.web.test_voting import open_proposal, workshop_with
 from workshop.models import AuditEntry, User, db
-from workshop.services import voting, workshops
+from workshop.services import proposals, voting, workshops
 
 
 def _voted(people, **options) -> tuple[int, int]:
@@ -91,3 +91,43 @@ def test_the_record_pages_in_arabic_are_fully_translated(client, people, publish
     for path in (f"/workshops/{workshop_id}/minutes", f"/workshops/{workshop_id}/cards"):
         page = client.get(path).text
         assert untranslated_words(page) == set(), path
+
+
+def test_the_minutes_take_as_many_queries_for_four_items_as_for_one(people, published):
+    from sqlalchemy import event
+
+    from workshop.services import minutes
+
+    coordinator = people["coordinator"]
+
+    def counted(workshop_id: int) -> int:
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        db.session.expire_all()
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            minutes.of(people["observer"], workshop_id).record()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    one, _round = _voted(people)
+    many = workshops.create(
+        coordinator,
+        workshops.Setting("gov", "ورشة كبيرة", "Big workshop", workshops.get(one).held_on),
+    )
+    present = {s.agency_id: ("present", "") for s in many.seats}
+    workshops.roll_call(coordinator, many.id, present)
+    for n in range(4):
+        author = people["representative"]
+        proposal = proposals.create(author, "gov", f"مقترح {n}", "لأن")
+        proposals.add_change(
+            author, proposal.id, 1, {"op": "relabel", "id": "dental", "labels": {"en": f"T{n}"}}
+        )
+        proposals.move(author, proposal.id, "open")
+        item = workshops.add_item(coordinator, many.id, proposal.id)
+        round_id = voting.open_round(coordinator, item.id).id
+        voting.cast(people["representative"], round_id, "approve")
+        voting.cast(people["other_representative"], round_id, "reject", f"سبب {n}")
+        voting.close(coordinator, round_id)
+    assert counted(many.id) == counted(one)

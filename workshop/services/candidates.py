@@ -15,7 +15,7 @@ from ..caching import BoundedCache
 from ..consensus import Entry, Status, fingerprint, footprint, summarize
 from ..models import Candidate, Proposal, ProposalEvent, Taxonomy, Version, db
 from ..storage import revisions
-from ..taxonomy import Add, MergeReport, Tree, merge
+from ..taxonomy import Add, Change, MergeReport, Result, Tree, merge
 from ..taxonomy import Proposal as Mergeable
 from . import audit, proposals, taxonomies
 from .errors import NotFound, ServiceError
@@ -33,6 +33,14 @@ class Merged:
     report: MergeReport
     entries: tuple[Entry, ...]
     fingerprint: str
+
+    def applied(self) -> dict[int, list[Change]]:
+        """The changes of each accepted proposal that the merge applied, in merge order."""
+        return {
+            int(str(p.id)): [o.change for o in p.outcomes if o.result is Result.APPLIED]
+            for p in self.report.proposals
+            if p.accepted
+        }
 
 
 def approved(taxonomy: Taxonomy) -> list[Proposal]:

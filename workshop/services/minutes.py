@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..consensus import Outcome, Rule
-from ..models import AgendaItem, Ballot, Round, Seat, Workshop, db, utc_iso
+from ..models import AgendaItem, Ballot, Proposal, Round, Seat, Workshop, db, utc_iso
 from . import voting_views, workshops
 from .permissions import Actor, Permission, require
 
@@ -117,17 +118,30 @@ def of(actor: Actor, workshop_id: int) -> Minutes:
 
 
 def build(workshop: Workshop) -> Minutes:
-    """The minutes of one workshop, read in three queries whatever its size."""
-    rounds = [r for item in workshop.items for r in item.rounds]
-    ballots: dict[int, list[Ballot]] = {r.id: [] for r in rounds}
-    if rounds:
+    """The minutes of one workshop, read in the same few queries whatever its size."""
+    agenda = list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.workshop_id == workshop.id)
+            .order_by(AgendaItem.position)
+            .options(
+                selectinload(AgendaItem.rounds),
+                joinedload(AgendaItem.proposal).joinedload(Proposal.agency),
+            )
+        )
+    )
+    ballots: dict[int, list[Ballot]] = {r.id: [] for item in agenda for r in item.rounds}
+    if ballots:
         for ballot in db.session.scalars(
-            select(Ballot).where(Ballot.round_id.in_(list(ballots))).order_by(Ballot.agency_id)
+            select(Ballot)
+            .where(Ballot.round_id.in_(list(ballots)))
+            .options(joinedload(Ballot.agency))
+            .order_by(Ballot.agency_id)
         ):
             ballots[ballot.round_id].append(ballot)
     items = [
         ItemMinutes(item, [_round(r, ballots[r.id], workshop.secret) for r in item.rounds])
-        for item in workshop.items
+        for item in agenda
     ]
     seats = voting_views.seats(workshop)
     return Minutes(workshop, Rule.from_record(workshop.rule), seats, items)

@@ -13,10 +13,11 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..models import AgendaItem, Candidate, Proposal, Taxonomy, Version, Workshop, db, utc_iso
-from ..taxonomy import Change, Result, Tree, to_json
-from . import browsing, candidates, minutes, proposals, taxonomies
+from ..taxonomy import Change, Tree, to_json
+from . import browsing, candidates, minutes, taxonomies
 from .decisions import Decision, last_decisions
 from .permissions import Actor, Permission, require
 
@@ -93,16 +94,17 @@ def changelog(actor: Actor | None, slug: str, number: int) -> Changelog:
     require(actor, Permission.VIEW_TAXONOMY)
     taxonomy = taxonomies.get_taxonomy(slug)
     version = taxonomies.get_version(taxonomy, number)
-    chosen = {p.id: p for p in proposals.by_ids(version.proposal_ids)}
+    chosen = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(version.proposal_ids))
+            .options(selectinload(Proposal.agency), selectinload(Proposal.events))
+        )
+    }
     decided = last_decisions(list(chosen))
     merged = _merge_of(version)
-    applied: dict[int, list[Change]] = {}
-    if merged is not None:
-        applied = {
-            int(str(p.id)): [o.change for o in p.outcomes if o.result is Result.APPLIED]
-            for p in merged.report.proposals
-            if p.accepted
-        }
+    applied = merged.applied() if merged is not None else {}
     incorporated = [
         Incorporated(chosen[p], decided.get(p), applied.get(p, []))
         for p in version.proposal_ids

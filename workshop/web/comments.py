@@ -4,7 +4,6 @@ id, whatever it is about)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,7 +14,7 @@ from flask_login import current_user, login_required
 from ..services import comments
 from ..services.comments import ConceptRef, Subject
 from ..services.errors import PermissionDenied, ServiceError
-from .forms import EmptyForm, HideForm, comment_form
+from .forms import EmptyForm, HideForm, attempt, comment_form
 from .htmx import wants_fragment
 
 bp = Blueprint("comments", __name__)
@@ -132,7 +131,7 @@ def _ref() -> str:
 @login_required
 def edit(comment_id: int) -> ResponseReturnValue:
     body = comment_form().body.data or ""
-    _flash_refusal(lambda: comments.edit(current_user, comment_id, body))
+    attempt(lambda: comments.edit(current_user, comment_id, body))
     return _back(comment_id)
 
 
@@ -140,7 +139,7 @@ def edit(comment_id: int) -> ResponseReturnValue:
 @login_required
 def hide(comment_id: int) -> ResponseReturnValue:
     reason = HideForm().reason.data or ""  # the service says when it is missing
-    _flash_refusal(lambda: comments.hide(current_user, comment_id, reason))
+    attempt(lambda: comments.hide(current_user, comment_id, reason))
     return _back(comment_id)
 
 
@@ -154,16 +153,6 @@ def resolve(comment_id: int) -> ResponseReturnValue:
 
 def _back(comment_id: int) -> ResponseReturnValue:
     return redirect(page_of(comments.subject_of(comment_id), f"comment-{comment_id}", _ref()), 303)
-
-
-def _flash_refusal(action: Callable[[], object]) -> None:
-    """Do it; a refusal is shown on the page it returns to (not allowed at all: 403)."""
-    try:
-        action()
-    except PermissionDenied:
-        raise
-    except ServiceError as error:
-        flash(error.message, "error")
 
 
 def form_mode() -> tuple[str, int | None]:

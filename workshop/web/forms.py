@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
@@ -19,12 +21,29 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..services.errors import ServiceError
+from ..services.errors import PermissionDenied, ServiceError
 from ..services.permissions import Role
 
 
 class EmptyForm(FlaskForm):
     """A bare button: only the CSRF token."""
+
+
+T = TypeVar("T")
+
+
+def attempt(action: Callable[[], T], *passed_on: type[ServiceError]) -> T | None:
+    """Run a form post's service call. A refusal is flashed for the page the post returns
+    to, and None comes back; "not allowed at all" (403) and the errors in `passed_on` go
+    on to their error pages."""
+    passed: tuple[type[Exception], ...] = (PermissionDenied, *passed_on)
+    try:
+        return action()
+    except passed:
+        raise
+    except ServiceError as error:
+        flash(error.message, "error")
+        return None
 
 
 def show_error(form: FlaskForm, error: ServiceError, default: str) -> None:

@@ -12,9 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..services import candidates, decisions, publication
-from ..services.errors import NotFound, PermissionDenied, ServiceError
-from ..taxonomy import Result
-from .forms import EmptyForm
+from ..services.errors import NotFound
+from .forms import EmptyForm, attempt
 
 bp = Blueprint("merge", __name__, url_prefix="/taxonomies")
 
@@ -37,13 +36,7 @@ def page(slug: str) -> ResponseReturnValue:
             entries=entries,
             titles={p.id: p for p in queue},
             merged=merged,
-            rows=[
-                (report.id, outcome.change)
-                for report in merged.report.proposals
-                if report.accepted
-                for outcome in report.outcomes
-                if outcome.result is Result.APPLIED
-            ],
+            rows=[(p, change) for p, changes in merged.applied().items() for change in changes],
             held=[e for e in entries if not e.accepted],
             stale=candidates.stale(candidate),
         )
@@ -56,15 +49,8 @@ def page(slug: str) -> ResponseReturnValue:
 
 
 def _act(slug: str, action: Callable[[], Any], done: str) -> ResponseReturnValue:
-    if EmptyForm().validate_on_submit():
-        try:
-            action()
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(done, "success")
+    if EmptyForm().validate_on_submit() and attempt(action, NotFound) is not None:
+        flash(done, "success")
     return redirect(url_for("merge.page", slug=slug), 303)
 
 
@@ -105,14 +91,11 @@ def hold_back(slug: str, candidate_id: int) -> ResponseReturnValue:
 @bp.post("/<slug>/merge/<int:candidate_id>/publish")
 @login_required
 def publish(slug: str, candidate_id: int) -> ResponseReturnValue:
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("merge.page", slug=slug), 303)
-    try:
-        version = publication.publish(current_user, candidate_id, request.form.get("note", ""))
-    except (PermissionDenied, NotFound):
-        raise
-    except ServiceError as error:
-        flash(error.message, "error")
+    note = request.form.get("note", "")
+    version = None
+    if EmptyForm().validate_on_submit():
+        version = attempt(lambda: publication.publish(current_user, candidate_id, note), NotFound)
+    if version is None:
         return redirect(url_for("merge.page", slug=slug), 303)
     flash(_l("Version %(number)d is published.", number=version.number), "success")
     return redirect(url_for("records.changelog", slug=slug, number=version.number), 303)
@@ -121,15 +104,9 @@ def publish(slug: str, candidate_id: int) -> ResponseReturnValue:
 @bp.post("/<slug>/versions/<int:number>/revert")
 @login_required
 def revert(slug: str, number: int) -> ResponseReturnValue:
+    reason = request.form.get("reason", "")[:2000]
     if EmptyForm().validate_on_submit():
-        try:
-            version = publication.revert(
-                current_user, slug, number, request.form.get("reason", "")[:2000]
-            )
-        except (PermissionDenied, NotFound):
-            raise
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
+        version = attempt(lambda: publication.revert(current_user, slug, number, reason), NotFound)
+        if version is not None:
             flash(_l("Version %(number)d is published.", number=version.number), "success")
     return redirect(url_for("browser.versions", slug=slug), 303)

@@ -13,12 +13,15 @@ _VERSION_PARAMETERS = [
 ]
 
 
-def _version_record(operation: str, summary: str, schema: str) -> dict[str, Any]:
+def _get(
+    operation: str, summary: str, schema: str, parameters: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A read operation answering one schema (a version's record unless told otherwise)."""
     return {
         "get": {
             "operationId": operation,
             "summary": summary,
-            "parameters": _VERSION_PARAMETERS,
+            "parameters": parameters or _VERSION_PARAMETERS,
             "responses": {
                 "200": {"description": summary, "content": {JSON: {"schema": _ref(schema)}}},
                 **ERRORS,
@@ -28,46 +31,38 @@ def _version_record(operation: str, summary: str, schema: str) -> dict[str, Any]
 
 
 PATHS: dict[str, Any] = {
-    "/api/v1/taxonomies/{slug}/versions/{number}/changelog": _version_record(
+    "/api/v1/taxonomies/{slug}/versions/{number}/changelog": _get(
         "getChangelog",
         "What a version changed and why: the proposals it incorporates, the votes that "
         "approved them, the changes of each, and every change against the version before",
         "Changelog",
     ),
-    "/api/v1/taxonomies/{slug}/versions/{number}/crosswalk": _version_record(
+    "/api/v1/taxonomies/{slug}/versions/{number}/crosswalk": _get(
         "getCrosswalk",
         "Each retired id of the version, what replaces it and the active concept at the end "
         "of the chain (?format=csv for a CSV file)",
         "Crosswalk",
     ),
-    "/api/v1/taxonomies/{slug}/versions/{number}/document": _version_record(
+    "/api/v1/taxonomies/{slug}/versions/{number}/document": _get(
         "getConsensusDocument",
         "The consensus document: the changelog, the minutes of the workshops that voted, "
         "each proposal's history, the audit chain head and the resulting taxonomy",
         "ConsensusDocument",
     ),
-    "/api/v1/workshops/{workshop_id}/minutes": {
-        "get": {
-            "operationId": "getWorkshopMinutes",
-            "summary": "A workshop's minutes: attendance, and every round of every agenda item "
-            "with its rule, tally, outcome, objections and (in an open vote) the ballots",
-            "parameters": [
-                {
-                    "name": "workshop_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer", "minimum": 1},
-                }
-            ],
-            "responses": {
-                "200": {
-                    "description": "The minutes",
-                    "content": {JSON: {"schema": _ref("Minutes")}},
-                },
-                **ERRORS,
-            },
-        }
-    },
+    "/api/v1/workshops/{workshop_id}/minutes": _get(
+        "getWorkshopMinutes",
+        "A workshop's minutes: attendance, and every round of every agenda item with its "
+        "rule, tally, outcome, objections and (in an open vote) the ballots",
+        "Minutes",
+        [
+            {
+                "name": "workshop_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        ],
+    ),
 }
 
 _BILINGUAL = {

@@ -26,9 +26,9 @@ from flask_login import current_user, login_required
 
 from ..caching import BoundedCache
 from ..services import taxonomies, voting, voting_views, workshops
-from ..services.errors import Closed, PermissionDenied, ServiceError
+from ..services.errors import Closed, ServiceError
 from ..services.permissions import Permission, require
-from .forms import EmptyForm, show_error, workshop_form
+from .forms import EmptyForm, attempt, show_error, workshop_form
 from .htmx import wants_fragment
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -192,14 +192,8 @@ def ballot(workshop_id: int) -> ResponseReturnValue:
     opened = voting.open_round_of(workshop_id)
     if opened is None or opened.id != round_id:
         raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
-    try:
-        voting.cast(current_user, round_id, choice, reason)
-    except (PermissionDenied, Closed):
-        raise
-    except ServiceError as error:
-        flash(error.message, "error")
-        return _back(workshop_id)
-    flash(_l("Your agency's ballot is recorded."), "success")
+    if attempt(lambda: voting.cast(current_user, round_id, choice, reason), Closed) is not None:
+        flash(_l("Your agency's ballot is recorded."), "success")
     return _back(workshop_id)
 
 
@@ -213,12 +207,7 @@ def _to_console(workshop_id: int) -> ResponseReturnValue:
 
 def _console_action(workshop_id: int, action: Any) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
-        try:
-            action()
-        except PermissionDenied:
-            raise
-        except ServiceError as error:
-            flash(error.message, "error")
+        attempt(action)
     return _to_console(workshop_id)
 
 
