@@ -86,16 +86,18 @@ def start(
     if kind == "gunicorn":
         command = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", "4"]
         command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    else:
-        # As `workshop serve` runs it (workshop/cli.py): 1,000 connections, poll().
-        command = [str(VENV_BIN / "waitress-serve"), "--threads", "8", "--port", str(port)]
-        command += ["--connection-limit", "1000", "--asyncore-use-poll"]
-        command += ["--host", "127.0.0.1", "--call" if target.endswith("()") else "", target]
-        command = [c for c in command if c]
-        if target.endswith("()"):
-            command[-1] = target[:-2]
+    else:  # as `workshop serve` runs it: workshop/serving.py
+        module, expression = target.split(":")
+        code = f"import {module}\nfrom workshop.serving import serve_app\n"
+        code += f"serve_app({module}.{expression}, '127.0.0.1', {port}, 8)"
+        command = [sys.executable, "-c", code]
     server = subprocess.Popen(
-        command, env=env, cwd=ROOT, start_new_session=True, stderr=subprocess.DEVNULL
+        command,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 60
     while time.time() < deadline:

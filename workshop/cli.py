@@ -47,27 +47,6 @@ def seed_demo() -> None:
     click.echo(f"Demo data: {len(created)} account(s) added.")
 
 
-CONNECTION_LIMIT = 1000
-
-
-def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
-    import waitress
-
-    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
-    waitress.serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="workshop",
-        # A hall keeps 160 and more phones connected (each polls every second, so none
-        # goes idle): waitress's default of 100 connections left the rest waiting unserved,
-        # and select() cannot watch more than 1,024 sockets, poll() can.
-        connection_limit=CONNECTION_LIMIT,
-        asyncore_use_poll=True,
-    )
-
-
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -75,6 +54,8 @@ def serve_app(app: Flask, host: str, port: int, threads: int) -> None:
 @with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the application with waitress (a production WSGI server)."""
+    from .serving import serve_app
+
     serve_app(current_app._get_current_object(), host, port, threads)  # type: ignore[attr-defined]
 
 
@@ -96,6 +77,8 @@ def demo_command(host: str, port: int, threads: int, no_serve: bool) -> None:
         agency = f" [{account.agency}]" if account.agency else ""
         click.echo(f"  {account.username:<18} {account.role.value}{agency}")
     if not no_serve:
+        from .serving import serve_app
+
         serve_app(current_app._get_current_object(), host, port, threads)  # type: ignore[attr-defined]
 
 

@@ -82,6 +82,15 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
         app.config.get("DATABASE_URL"), Path(app.instance_path)
     )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        from .sqlite_writers import QueuedWriterConnection
+
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {
+            **options.get("connect_args", {}),
+            "factory": QueuedWriterConnection,
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["SECURE_COOKIES"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -1,4 +1,5 @@
-"""A live server (waitress, in a thread) and a real browser (Debian's chromium)."""
+"""A live server (waitress as `workshop serve` runs it, in a thread) and a real browser
+(Debian's chromium)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(make_app, people) -> Iterator[str]:
-    from waitress.server import create_server
+    from workshop.serving import make_server
 
     app = make_app(WTF_CSRF_ENABLED=True)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = make_server(app, "127.0.0.1", 0, 4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
