@@ -42,7 +42,7 @@ class KeepAliveTask(WSGITask):
         super().set_close_on_finish()
 
 
-class KeepAliveChannel(HTTPChannel):  # type: ignore[misc]
+class KeepAliveChannel(HTTPChannel):
     task_class = KeepAliveTask
 
 

@@ -34,15 +34,17 @@ class QueuedWriterConnection(sqlite3.Connection):
         self.writer_lock = _lock_for(str(database))
         self.writing = False
 
-    def cursor(self, factory: Any = None) -> sqlite3.Cursor:
+    def cursor(self, factory: Any = None) -> Any:
         return super().cursor(factory or QueuedWriterCursor)
 
     # The C shortcuts would make a plain cursor, past the queue.
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        return self.cursor().execute(sql, parameters)
+    def execute(self, sql: str, parameters: Any = (), /) -> QueuedWriterCursor:
+        cursor: QueuedWriterCursor = self.cursor()
+        return cursor.execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
-        return self.cursor().executemany(sql, parameters)
+    def executemany(self, sql: str, parameters: Any, /) -> QueuedWriterCursor:
+        cursor: QueuedWriterCursor = self.cursor()
+        return cursor.executemany(sql, parameters)
 
     def wait_to_write(self) -> None:
         if self.writing:
@@ -80,12 +82,12 @@ class QueuedWriterConnection(sqlite3.Connection):
 class QueuedWriterCursor(sqlite3.Cursor):
     connection: QueuedWriterConnection
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Any = (), /) -> QueuedWriterCursor:
         if sql.lstrip()[:7].upper().startswith(_WRITES):
             self.connection.wait_to_write()
         return super().execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+    def executemany(self, sql: str, parameters: Any, /) -> QueuedWriterCursor:
         if sql.lstrip()[:7].upper().startswith(_WRITES):
             self.connection.wait_to_write()
         return super().executemany(sql, parameters)

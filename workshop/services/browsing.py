@@ -18,7 +18,7 @@ from ..taxonomy import Change, Finding, Move, Policy, Tree, diff, search_fold, v
 from . import formats
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
-from .taxonomies import find_version, get_taxonomy, get_version
+from .taxonomies import VersionKey, find_version, find_version_key, get_taxonomy, get_version
 
 FRAGMENTS = 1000  # rendered pieces of published versions: a few KB each
 SEARCH_LIMIT = 50
@@ -56,6 +56,26 @@ def content_key(at: VersionRef) -> tuple[object, ...]:
     taxonomy = at.taxonomy
     key = store.version_key(taxonomy, at.version)
     return (*key, taxonomy.slug, taxonomy.name_ar, taxonomy.name_en)
+
+
+def key_of(actor: Actor | None, slug: str, ref: str | int) -> VersionKey:
+    """The version `ref` of `slug` as its key, if the actor may read: the one query of a
+    cached fragment's request, or of an unchanged export's (NotFound names what is
+    missing, as version_ref does)."""
+    require(actor, Permission.VIEW_TAXONOMY)
+    found = find_version_key(slug, ref)
+    if found is None:
+        version_ref(actor, slug, ref)  # raises NotFound with the right words
+        raise NotFound(str(_l("Taxonomy %(slug)s has no version %(ref)s.", slug=slug, ref=ref)))
+    return found
+
+
+def key_content(found: VersionKey) -> tuple[object, ...]:
+    """content_key of the version `found` names (the same tuple, without the ORM)."""
+    stored = store.content_identity(
+        found.taxonomy_id, found.number, found.content_hash, found.published_at
+    )
+    return (*stored, found.slug, found.name_ar, found.name_en)
 
 
 @dataclass(frozen=True)
@@ -310,7 +330,7 @@ def findings(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef
     return at, validate(whole, Policy().for_import())
 
 
-def etag(version: Version, fmt: str) -> str:
+def etag(version: Version | VersionKey, fmt: str) -> str:
     return f"{version.content_hash[:40]}.{version.number}.{fmt}"
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Taxonomy, Version, db
@@ -83,14 +85,69 @@ def find_version(slug: str, ref: str | int) -> Version | None:
     if ref == "latest":
         statement = statement.order_by(Version.number.desc()).limit(1)
     else:
-        try:
-            number = int(ref)
-        except ValueError:
-            return None
-        if not 0 < number < 2**31:
+        number = _number(ref)
+        if number is None:
             return None
         statement = statement.where(Version.number == number)
     return db.session.scalars(statement).first()
+
+
+@dataclass(frozen=True)
+class VersionKey:
+    """What names a published version's content and its taxonomy, read without the ORM:
+    enough to find its cached fragments (browsing.content_key gives the same tuple)."""
+
+    taxonomy_id: int
+    slug: str
+    name_ar: str
+    name_en: str
+    number: int
+    content_hash: str
+    published_at: datetime
+
+
+def find_version_key(slug: str, ref: str | int) -> VersionKey | None:
+    """find_version's answer as a VersionKey, in one Core query (a cached fragment's whole
+    lookup: building the ORM objects, or even the statement, cost more than the query)."""
+    if ref == "latest":
+        row = db.session.connection().execute(_LATEST_KEY, {"slug": slug}).first()
+    else:
+        number = _number(ref)
+        if number is None:
+            return None
+        parameters = {"slug": slug, "number": number}
+        row = db.session.connection().execute(_NUMBERED_KEY, parameters).first()
+    return VersionKey(*row) if row is not None else None
+
+
+def _key_statements() -> tuple[Select[Any], Select[Any]]:
+    taxonomy, version = Taxonomy.__table__.c, Version.__table__.c
+    keys = (
+        select(
+            taxonomy.id,
+            taxonomy.slug,
+            taxonomy.name_ar,
+            taxonomy.name_en,
+            version.number,
+            version.content_hash,
+            version.published_at,
+        )
+        .select_from(Version.__table__.join(Taxonomy.__table__))
+        .where(taxonomy.slug == bindparam("slug"))
+    )
+    latest = keys.order_by(version.number.desc()).limit(1)
+    return latest, keys.where(version.number == bindparam("number"))
+
+
+_LATEST_KEY, _NUMBERED_KEY = _key_statements()
+
+
+def _number(ref: str | int) -> int | None:
+    try:
+        number = int(ref)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
 
 
 def check_slug(slug: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from ..caching import BoundedCache
-from ..models import ConceptRevision, Taxonomy, Version, db
+from ..models import ConceptRevision, Taxonomy, Version, db, utc_iso
 from ..taxonomy import (
     NO_DETAILS,
     NO_TEXT,
@@ -141,13 +142,14 @@ def version_key(taxonomy: Taxonomy, version: Version) -> tuple[str, int, int, st
     """What identifies a published version's content across databases and processes. The
     time it was published is part of it: exports carry it, and a database made again under
     the same address may hold the same content published at another time."""
-    return (
-        str(db.engine.url),
-        taxonomy.id,
-        version.number,
-        version.content_hash,
-        version.published_at_iso,
-    )
+    return content_identity(taxonomy.id, version.number, version.content_hash, version.published_at)
+
+
+def content_identity(
+    taxonomy_id: int, number: int, content_hash: str, published_at: datetime
+) -> tuple[str, int, int, str, str]:
+    """version_key from the version's columns."""
+    return (str(db.engine.url), taxonomy_id, number, content_hash, utc_iso(published_at))
 
 
 def remember(taxonomy: Taxonomy, version: Version, tree: Tree) -> None:

@@ -101,13 +101,13 @@ def version(slug: str, ref: str) -> ResponseReturnValue:
         return problem(
             400, str(_l("Unknown format %(format)s (use json, csv, xlsx or skos).", format=fmt))
         )
-    at = browsing.version_ref(g.actor, slug, ref)
-    tag = browsing.etag(at.version, fmt)
+    found = browsing.key_of(g.actor, slug, ref)
+    tag = browsing.etag(found, fmt)
     if etag_matches(request, tag):
         response = make_response("", 304)
         response.set_etag(tag)
     else:
-        at, made = browsing.export(g.actor, slug, at.version.number, fmt)
+        at, made = browsing.export(g.actor, slug, found.number, fmt)
         response = file_response(at, made, fmt, "inline")
     response.headers["Cache-Control"] = (
         "public, no-cache" if current_app.config["PUBLIC_VERSIONS"] else "private, no-cache"

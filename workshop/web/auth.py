@@ -43,14 +43,22 @@ def init_login(app: Flask) -> None:
     def require_new_password() -> ResponseReturnValue | None:
         if request.endpoint in POLLED:
             return None  # it checks its reader itself, after its cheap 304 (workshops.live)
-        if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD
-        ):
-            flash(_l("Choose a new password before you go on."), "info")
-            return redirect(url_for("auth.profile"))
-        return None
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "checks_its_reader", False):
+            return None  # web/readers.py: reader_required
+        return temporary_password_redirect()
+
+
+def temporary_password_redirect() -> ResponseReturnValue | None:
+    """To the profile page, for an account that must first choose a new password."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD
+    ):
+        flash(_l("Choose a new password before you go on."), "info")
+        return redirect(url_for("auth.profile"))
+    return None
 
 
 # Endpoints polled every second by a hall of phones: they answer "unchanged" (304) before

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..services import browsing, formats, opened_tree, proposal_views, taxonomies
 from ..services.comments import ConceptRef
+from ..services.permissions import Actor
 from .comments import discussion_context
 from .downloads import file_response
-from .htmx import cached_fragment, cached_render, fragment_response, render, wants_fragment
+from .htmx import cached_fragment, fragment_response, render, wants_fragment
+from .readers import reader, reader_required
 
 bp = Blueprint("browser", __name__, url_prefix="/taxonomies")
 DIFF_KINDS = ("add", "relabel", "move", "reorder", "retire", "annotate", "reinstate", "merge")
@@ -59,26 +62,27 @@ def browse(slug: str, ref: str) -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/v/<ref>/children")
-@login_required
+@reader_required
 def children(slug: str, ref: str) -> ResponseReturnValue:
     """One level below `parent`, as tree items (the whole browser for a normal request)."""
     parent = request.args.get("parent") or None
     level = max(1, min(request.args.get("level", 2, type=int), 50))
     offset = request.args.get("offset", 0, type=int)
+    actor = reader()
     if wants_fragment():  # what the tree asks for as it opens: the same for every reader
-        at = browsing.version_ref(current_user, slug, ref)
-        number = at.version.number
         return cached_fragment(
-            at,
+            actor,
+            slug,
+            ref,
             "taxonomy/_tree_level.html",
             (parent, offset, level),
-            lambda: {
+            lambda at: {
                 "version_ref": at,
-                "listing": browsing.children(current_user, slug, number, parent, offset),
+                "listing": browsing.children(actor, slug, at.version.number, parent, offset),
                 "level": level,
             },
         )
-    listing = browsing.children(current_user, slug, ref, parent, offset)
+    listing = browsing.children(actor, slug, ref, parent, offset)
     return render(
         "taxonomy/browse.html",
         "taxonomy/_tree_level.html",
@@ -89,19 +93,20 @@ def children(slug: str, ref: str) -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/v/<ref>/concepts/<path:concept_id>")
-@login_required
+@reader_required
 def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
     """A concept: labels, notes, path, children, replacement and history."""
     offset = request.args.get("offset", 0, type=int)
     if wants_fragment():
-        at = browsing.version_ref(current_user, slug, ref)
-        number = at.version.number
+        actor = reader()
         return cached_fragment(
-            at,
+            actor,
+            slug,
+            ref,
             "taxonomy/_concept.html",
             (concept_id, offset),
-            lambda: {
-                "view": browsing.concept(current_user, slug, number, concept_id, offset),
+            lambda at: {
+                "view": browsing.concept(actor, slug, at.version.number, concept_id, offset),
                 "version_ref": at,
             },
         )
@@ -123,24 +128,25 @@ def concept(slug: str, ref: str, concept_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/v/<ref>/search")
-@login_required
+@reader_required
 def search(slug: str, ref: str) -> ResponseReturnValue:
     """Concepts whose Arabic or English labels contain the query, with their paths."""
     query = request.args.get("q", "")[:200]
+    actor = reader()
     if wants_fragment():  # as people type: the same query often comes again
-        at = browsing.version_ref(current_user, slug, ref)
-        number = at.version.number
         return cached_fragment(
-            at,
+            actor,
+            slug,
+            ref,
             "taxonomy/_search_results.html",
             (query,),  # as typed: the results repeat it
-            lambda: {
+            lambda at: {
                 "version_ref": at,
-                "found": browsing.search(current_user, slug, number, query)[1],
+                "found": browsing.search(actor, slug, at.version.number, query)[1],
                 "query": query,
             },
         )
-    at, found = browsing.search(current_user, slug, ref, query)
+    at, found = browsing.search(actor, slug, ref, query)
     return render(
         "taxonomy/search.html",
         "taxonomy/_search_results.html",
@@ -151,46 +157,55 @@ def search(slug: str, ref: str) -> ResponseReturnValue:
 
 
 @bp.get("/<slug>/diff")
-@login_required
+@reader_required
 def diff(slug: str) -> ResponseReturnValue:
     """What changed between two versions, counted and filterable by kind."""
     a, b = request.args.get("a", ""), request.args.get("b", "")
-    found = None
-    if not (a.isdigit() and b.isdigit()) or not wants_fragment():  # the page lists them
-        _taxonomy, found = taxonomies.list_versions(current_user, slug)
-        if not found:
-            abort(404)
-        newest = found[0].number
-        b = b or str(newest)
-        a = a or str(max(1, int(b) - 1 if b.isdigit() else newest - 1))
+    actor = reader()
     show = request.args.get("show", "")
     show = show if show in DIFF_KINDS else ""
     shown = max(DIFF_PAGE, min(request.args.get("shown", DIFF_PAGE, type=int), 100_000))
     shown -= shown % DIFF_PAGE  # a few cached pages, not one per number
-    difference = browsing.difference(current_user, slug, a, b)  # computed once per pair
-
-    old = browsing.VersionRef(difference.taxonomy, difference.old)
-    new = browsing.VersionRef(difference.taxonomy, difference.new)
-    table = cached_render(
-        old,
-        "taxonomy/_diff_table.html",
-        (browsing.content_key(new), show, shown),
-        lambda: {
-            "difference": difference,
-            "changes": difference.of_kind(show),
-            "shown": shown,
-            "page_size": DIFF_PAGE,
-            "show": show,
-            "kinds": [
-                k for k in DIFF_KINDS if k in ALWAYS_SHOWN or difference.counts[k] or k == show
-            ],
-        },
+    if a.isdigit() and b.isdigit() and wants_fragment():  # a cached table: one query each
+        return fragment_response(_diff_table(actor, slug, a, b, show, shown))
+    _taxonomy, found = taxonomies.list_versions(actor, slug)
+    if not found:
+        abort(404)
+    newest = found[0].number
+    b = b or str(newest)
+    a = a or str(max(1, int(b) - 1 if b.isdigit() else newest - 1))
+    difference = browsing.difference(actor, slug, a, b)  # computed once per pair
+    table = _diff_table(
+        actor, slug, str(difference.old.number), str(difference.new.number), show, shown
     )
     if wants_fragment():
         return fragment_response(table)
     return render_template(
         "taxonomy/diff.html", difference=difference, table=Markup(table.html), versions=found
     )
+
+
+def _diff_table(
+    actor: Actor, slug: str, a: str, b: str, show: str, shown: int
+) -> browsing.Fragment:
+    """The diff's table of changes from a to b of one kind (or all), `shown` rows at first."""
+    template = "taxonomy/_diff_table.html"
+    old, new = browsing.key_of(actor, slug, a), browsing.key_of(actor, slug, b)
+    key = (template, browsing.key_content(old), browsing.key_content(new), show, shown)
+
+    def draw() -> str:
+        difference = browsing.difference(actor, slug, old.number, new.number)
+        return render_template(
+            template,
+            difference=difference,
+            changes=difference.of_kind(show),
+            shown=shown,
+            page_size=DIFF_PAGE,
+            show=show,
+            kinds=[k for k in DIFF_KINDS if k in ALWAYS_SHOWN or difference.counts[k] or k == show],
+        )
+
+    return browsing.rendered((*key, str(get_locale())), draw)
 
 
 @bp.get("/<slug>/v/<ref>/export.<fmt>")

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 
 from ..services import browsing
 from ..services.browsing import Fragment, VersionRef
+from ..services.permissions import Actor
 from .downloads import chosen_encoding
 
 
@@ -57,10 +58,24 @@ def cached_render(
 
 
 def cached_fragment(
-    at: VersionRef, template: str, arguments: tuple[object, ...], context: Callable[[], Any]
+    actor: Actor,
+    slug: str,
+    ref: str,
+    template: str,
+    arguments: tuple[object, ...],
+    context: Callable[[VersionRef], Any],
 ) -> Response:
-    """`cached_render` as an htmx answer with its strong ETag."""
-    return fragment_response(cached_render(at, template, arguments, context))
+    """`cached_render` of version `ref` of `slug` as an htmx answer with its strong ETag.
+    A cached fragment costs one Core query; the version's ORM objects are read only to
+    render a missing one (by number: "latest" may move meanwhile)."""
+    found = browsing.key_of(actor, slug, ref)
+    key = (template, browsing.key_content(found), *arguments, str(get_locale()))
+
+    def draw() -> str:
+        at = browsing.version_ref(actor, slug, found.number)
+        return render_template(template, **context(at))
+
+    return fragment_response(browsing.rendered(key, draw))
 
 
 def fragment_response(fragment: Fragment) -> Response:
