@@ -68,6 +68,35 @@ def test_reading_a_version_is_one_query(app):
     assert len(statements) == 1
 
 
+@pytest.mark.parametrize("order", [(1, 2), (2, 1)])
+def test_two_versions_read_together_equal_each_read_alone_and_share_their_concepts(app, order):
+    publish_two()
+    taxonomy = db.session.scalar(select(Taxonomy))
+    old, new = (db.session.scalar(select(Version).where(Version.number == n)) for n in order)
+    store.trees.clear()
+    statements = []
+    from sqlalchemy import event
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        before, after = store.read_pair(taxonomy, old, new)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    trees = {1: VERSION_1, 2: VERSION_2}
+    assert (before, after) == (trees[order[0]], trees[order[1]])
+    # The rows both versions show are one concept object each, which diff passes over.
+    shared = [c for c, concept in before.concepts.items() if after.get(c) is concept]
+    assert {"hospitals", "public-schools"} <= set(shared)  # rows version 2 did not rewrite
+    assert store.read_tree(taxonomy, old) is before  # both kept
+    store.trees.clear()
+    assert (store.read_tree(taxonomy, old), store.read_tree(taxonomy, new)) == (before, after)
+    assert store.read_pair(taxonomy, old, new) == (before, after)  # from the kept trees
+
+
 def test_diff_between_versions(app):
     publish_two()
     difference = browsing.difference(SYSTEM, "gov", 1, 2)

@@ -315,8 +315,7 @@ def difference(actor: Actor | None, slug: str, a: str | int, b: str | int) -> Di
     old, new = version_ref(actor, slug, a), version_ref(actor, slug, b)
 
     def compute() -> Difference:
-        before = store.read_tree(old.taxonomy, old.version)
-        after = store.read_tree(new.taxonomy, new.version)
+        before, after = store.read_pair(old.taxonomy, old.version, new.version)
         return Difference(
             old.taxonomy, old.version, new.version, diff(before, after), before, after
         )

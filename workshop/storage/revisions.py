@@ -6,7 +6,7 @@ Only this module knows the table layout; the services above it speak in engine T
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -123,6 +123,45 @@ def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
             return build(concept_of(row, position) for row, position in placed)
 
     return trees.get_or_make(version_key(taxonomy, version), read)
+
+
+def read_pair(taxonomy: Taxonomy, old: Version, new: Version) -> tuple[Tree, Tree]:
+    """Versions `old` and `new` as Trees, from one query when neither is kept yet: the rows
+    they share (nearly all, between versions a workshop apart) are read and made into
+    concepts once, and the two trees share those concepts, which the diff then passes over
+    as unchanged without comparing them."""
+    old_key, new_key = version_key(taxonomy, old), version_key(taxonomy, new)
+    kept_old, kept_new = trees.get(old_key), trees.get(new_key)
+    if kept_old is not None or kept_new is not None:
+        return read_tree(taxonomy, old), read_tree(taxonomy, new)
+    result = db.session.connection().execute(
+        select(*COLUMNS, ConceptRevision.valid_from, ConceptRevision.valid_to).where(
+            ConceptRevision.taxonomy_id == taxonomy.id,
+            or_(visible_at(old.number), visible_at(new.number)),
+        )
+    )
+    with paused_gc():
+        rows = list(result)
+        sides = []
+        for number in (old.number, new.number):
+            seen = [
+                row for row in rows if row[-2] <= number and (row[-1] is None or row[-1] > number)
+            ]
+            sides.append((seen, ranks(seen)))
+        made: dict[tuple[int, int], Concept] = {}  # (row, position): a concept of both
+
+        def concepts(seen: list[Any], places: list[int]) -> Iterator[Concept]:
+            for row, position in zip(seen, places, strict=True):
+                key = (id(row), position)
+                concept = made.get(key)
+                if concept is None:
+                    concept = made[key] = concept_of(row[:-2], position)
+                yield concept
+
+        pair = tuple(build(concepts(seen, places)) for seen, places in sides)
+    trees.put(old_key, pair[0])
+    trees.put(new_key, pair[1])
+    return pair[0], pair[1]
 
 
 def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:
