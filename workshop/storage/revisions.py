@@ -141,12 +141,10 @@ def read_pair(taxonomy: Taxonomy, old: Version, new: Version) -> tuple[Tree, Tre
         )
     )
     with paused_gc():
-        rows = list(result)
+        rows: list[Any] = list(result)
         sides = []
         for number in (old.number, new.number):
-            seen = [
-                row for row in rows if row[-2] <= number and (row[-1] is None or row[-1] > number)
-            ]
+            seen = [r for r in rows if r[-2] <= number and (r[-1] is None or r[-1] > number)]
             sides.append((seen, ranks(seen)))
         made: dict[tuple[int, int], Concept] = {}  # (row, position): a concept of both
 
