@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import orjson
+from common import report
 
 from workshop.taxonomy import (
     Proposal,
@@ -119,10 +121,6 @@ def random_changes(tree: Tree, count: int, rng: random.Random, tag: str) -> list
         else:
             result.append(ch.Retire(target, ch.ChildPolicy.PROMOTE))
     return result
-
-
-def report(name: str, value: float, unit: str = "ms") -> None:
-    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
 
 
 def bench_build(size: int) -> Tree:

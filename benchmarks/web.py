@@ -6,8 +6,9 @@ taxonomy, against a bare Flask endpoint served the same way in the same run.
 Needs Debian's `wrk` and gunicorn (`pip install -e '.[bench]'`). Prints
 name<TAB>value<TAB>unit: per server and endpoint `<server>_<name>_rps` and
 `<server>_<name>_p99_ms` (after every worker has served it once; the diff page's first
-computation is `<server>_diff_page_first_ms`); `<server>_bare_flask_rps`, the higher of a
-run before and one after the app's; for a restart with 32 concurrent first requests
+computation is `<server>_diff_page_first_ms`) and `<server>_<name>_ratio_to_bare`, to a
+bare Flask endpoint's rate measured right before it (`<server>_bare_flask_rps`: their
+median); for a restart with 32 concurrent first requests
 `<server>_cold_first_byte_ms` (the slowest), `<server>_cold_peak_rss_mb` and
 `<server>_warm_rss_mb` (all worker processes together); and the root fragment again while
 the hall signs in at 160 a minute (`<server>_root_p99_during_sign_ins_ms`,
@@ -23,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,15 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from common import report  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 CLIENTS = 32
 BARE_APP = (
     "from flask import Flask\napp = Flask('bare')\napp.add_url_rule('/', 'hi', lambda: 'hello')\n"
 )
-
-
-def report(name: str, value: float, unit: str = "ms") -> None:
-    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
 
 
 def prepare(instance: Path, concepts: int) -> dict[str, str]:
@@ -221,22 +221,32 @@ def first_bytes(url: str, headers: dict[str, str]) -> float:
         return max(pool.map(lambda _n: one(), range(CLIENTS)))
 
 
-def bare_flask(kind: str, env: dict[str, str], seconds: int) -> tuple[float, float]:
-    """req/s and p99 of a bare Flask "hello", served the same way."""
+def bare_server(kind: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """A bare Flask "hello", served the same way (idle but for its own measurements)."""
     port = free_port()
     bare_dir = Path(tempfile.mkdtemp(prefix="bare-flask-"))
     (bare_dir / "bare_app.py").write_text(BARE_APP)
     server = start(kind, "bare_app:app", port, {**env, "PYTHONPATH": str(bare_dir)})
-    try:
-        return wrk(f"http://127.0.0.1:{port}/", seconds, {})
-    finally:
-        stop(server)
+    return server, f"http://127.0.0.1:{port}/"
 
 
 def measure(kind: str, env: dict[str, str], facts: dict[str, str], seconds: int) -> None:
-    # This machine's bare rate swung 2-3x between runs of the same script: it is measured
-    # before and after the app, and the higher rate (the stricter ratio) is reported.
-    before = bare_flask(kind, env, seconds)
+    # This machine's bare rate swung 2-3x within one run: each endpoint's ratio is to the
+    # bare rate measured right before it.
+    bare, bare_url = bare_server(kind, env)
+    try:
+        bare_rates = measure_app(kind, env, facts, seconds, bare_url)
+    finally:
+        stop(bare)
+    report(f"{kind}_bare_flask_rps", statistics.median(bare_rates), "req/s")
+    report(f"{kind}_bare_flask_rps_range", max(bare_rates) / min(bare_rates), "x")
+
+
+def measure_app(
+    kind: str, env: dict[str, str], facts: dict[str, str], seconds: int, bare_url: str
+) -> list[float]:
+    """The app's endpoints, each after a run of the bare server (whose rates are returned)."""
+    bare_rates: list[float] = []
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start(kind, "workshop:create_app()", port, env)
@@ -264,9 +274,11 @@ def measure(kind: str, env: dict[str, str], facts: dict[str, str], seconds: int)
             first = warm(url, headers)
             if name == "diff_page":  # computed once per process, then kept
                 report(f"{kind}_diff_page_first_ms", first)
+            bare_rates.append(wrk(bare_url, seconds, {})[0])
             rps, p99 = wrk(url, seconds, headers)
             report(f"{kind}_{name}_rps", rps, "req/s")
             report(f"{kind}_{name}_p99_ms", p99)
+            report(f"{kind}_{name}_ratio_to_bare", rps / bare_rates[-1], "x")
         report(f"{kind}_warm_rss_mb", memory_mb(processes(server), "VmRSS"), "MB")
         root_url, root_headers = endpoints["root"]
         with ThreadPoolExecutor(1) as pool:  # the hall signs in at 160 a minute meanwhile
@@ -287,13 +299,7 @@ def measure(kind: str, env: dict[str, str], facts: dict[str, str], seconds: int)
         report(f"{kind}_cold_peak_rss_mb", memory_mb(processes(server), "VmHWM"), "MB")
     finally:
         stop(server)
-
-    after = bare_flask(kind, env, seconds)
-    report(f"{kind}_bare_flask_rps_before", before[0], "req/s")
-    report(f"{kind}_bare_flask_rps_after", after[0], "req/s")
-    rps, p99 = max(before, after)
-    report(f"{kind}_bare_flask_rps", rps, "req/s")
-    report(f"{kind}_bare_flask_p99_ms", p99)
+    return bare_rates
 
 
 def main() -> None:
