@@ -10,10 +10,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
-from ..models import Comment, CommentEdit, Role, Taxonomy, as_utc, db, utcnow
-from ..storage import revisions
+from ..models import (
+    Comment,
+    CommentEdit,
+    ConceptRevision,
+    Role,
+    Taxonomy,
+    as_utc,
+    db,
+    utcnow,
+)
 from . import audit, proposal_views, proposals, taxonomies
 from .errors import NotFound, PermissionDenied, ServiceError
 from .permissions import Actor, Permission, allowed, require
@@ -88,11 +96,20 @@ def _where(actor: Actor, subject: Subject) -> dict[str, object]:
         proposal_views.view_allowed(actor, subject)
         return {"proposal_id": subject}
     require(actor, Permission.VIEW_TAXONOMY)
-    taxonomy = taxonomies.get_taxonomy(subject.slug)
-    latest = revisions.latest(taxonomy)
-    if latest is None or subject.concept_id not in revisions.read_tree(taxonomy, latest):
+    # One indexed query, not the latest tree (700 ms to read at 100,000 concepts): an id
+    # once published stays in every later version, active or retired.
+    known = exists().where(
+        ConceptRevision.taxonomy_id == Taxonomy.id,
+        ConceptRevision.concept_id == subject.concept_id,
+    )
+    found = db.session.execute(
+        select(Taxonomy.id, known).where(Taxonomy.slug == subject.slug)
+    ).first()
+    if found is None:
+        taxonomies.get_taxonomy(subject.slug)  # raises NotFound, naming the taxonomy
+    if found is None or not found[1]:
         raise NotFound(str(_l("No such concept.")))
-    return {"taxonomy_id": taxonomy.id, "concept_id": subject.concept_id}
+    return {"taxonomy_id": found[0], "concept_id": subject.concept_id}
 
 
 def _named(subject: Subject) -> str:

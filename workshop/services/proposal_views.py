@@ -212,7 +212,6 @@ def workable(actor: Actor, slug: str, limit: int = 10) -> list[Proposal]:
     for a coordinator its own), newest change first: a concept's page offers them."""
     if not allowed(actor, Permission.PROPOSE):
         return []
-    taxonomy = taxonomies.get_taxonomy(slug)
     mine = (
         Proposal.author_id == actor.id
         if actor.role is Role.COORDINATOR
@@ -221,8 +220,9 @@ def workable(actor: Actor, slug: str, limit: int = 10) -> list[Proposal]:
     return list(
         db.session.scalars(
             select(Proposal)
+            .join(Taxonomy, Proposal.taxonomy_id == Taxonomy.id)
             .where(
-                Proposal.taxonomy_id == taxonomy.id,
+                Taxonomy.slug == slug,
                 Proposal.status.in_([s.value for s in EDITABLE]),
                 mine,
             )
