@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config
+from . import caching, config
 from .extensions import babel, compress, csrf, limiter, login_manager, migrate, select_locale
 from .models import db
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    caching.use_shared_store(app, app.config.get("CACHE_URL"))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))
     login_manager.init_app(app)

@@ -1,16 +1,22 @@
 """Bounded, thread-safe caches of what published (immutable) versions give: trees, exports,
 rendered fragments. One thread computes a missing entry while the others wait for it
-(single flight), so 32 first requests after a restart or a publish build it once."""
+(single flight), so 32 first requests after a restart or a publish build it once. With
+WORKSHOP_CACHE_URL (Redis), exports and fragments are also kept there, for every worker
+process and across restarts (SharedCache)."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import brotli
+from flask import Flask, current_app, has_app_context
 
 V = TypeVar("V")
 ENCODINGS = ("br", "gzip")  # in order of preference
@@ -85,3 +91,96 @@ class BoundedCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class SharedStore:
+    """Bytes by key in Redis, shared by the server's processes. A store that does not
+    answer is left alone for a while: the caches then work as if it were not configured
+    (each process makes what it misses), and a request never fails for it."""
+
+    TIMEOUT_SECONDS = 0.5
+    PAUSE_SECONDS = 30.0
+    KEPT_SECONDS = 7 * 24 * 3600  # Redis's maxmemory policy bounds it before that
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.url = url
+        self.client: Any = redis.Redis.from_url(
+            url,
+            socket_timeout=self.TIMEOUT_SECONDS,
+            socket_connect_timeout=self.TIMEOUT_SECONDS,
+        )
+        self._resting_until = 0.0
+
+    def get(self, key: str) -> bytes | None:
+        if time.monotonic() < self._resting_until:
+            return None
+        try:
+            found = self.client.get(key)
+        except Exception as error:  # any failure of the store: carry on without it
+            self._rest(error)
+            return None
+        return bytes(found) if found is not None else None
+
+    def set(self, key: str, value: bytes) -> None:
+        if time.monotonic() < self._resting_until:
+            return
+        try:
+            self.client.set(key, value, ex=self.KEPT_SECONDS)
+        except Exception as error:
+            self._rest(error)
+
+    def _rest(self, error: Exception) -> None:
+        self._resting_until = time.monotonic() + self.PAUSE_SECONDS
+        logging.getLogger(__name__).warning(
+            "shared cache %s does not answer (%s); going on without it for %d s",
+            self.url,
+            error,
+            self.PAUSE_SECONDS,
+        )
+
+
+SHARED = "workshop.shared_cache"
+
+
+def use_shared_store(app: Flask, url: str | None) -> None:
+    """The app keeps exports and fragments in the store at `url` too (None: in each
+    process only)."""
+    app.extensions[SHARED] = SharedStore(url) if url else None
+
+
+def shared_store() -> SharedStore | None:
+    """The current app's shared store, if it has one."""
+    return current_app.extensions.get(SHARED) if has_app_context() else None
+
+
+class SharedCache(BoundedCache[V]):
+    """A BoundedCache whose entries are also kept in the shared store, when there is one:
+    what one worker process made, the others (and the next start) find there."""
+
+    def __init__(
+        self,
+        size: int,
+        name: str,
+        encode: Callable[[V], bytes],
+        decode: Callable[[bytes], V],
+    ) -> None:
+        super().__init__(size)
+        self.name, self.encode, self.decode = name, encode, decode
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        store = shared_store()
+        if store is None:
+            return super().get_or_make(key, make)
+        address = f"workshop:{self.name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+        def found_or_made() -> V:
+            kept = store.get(address)
+            if kept is not None:
+                return self.decode(kept)
+            value = make()
+            store.set(address, self.encode(value))
+            return value
+
+        return super().get_or_make(key, found_or_made)

@@ -53,6 +53,9 @@ class Defaults:
     IMPORT_MAX_CELLS = 10_000_000
     IMPORT_MAX_UNZIPPED_MB = 300
     PUBLIC_VERSIONS = False  # True: the read API answers without a token
+    # Redis (redis://host:6379/0): exports and rendered fragments kept for every worker
+    # process and across restarts. None: each process keeps its own (caching.py).
+    CACHE_URL: str | None = None
     WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives as long as the session
     # Pages and API answers are compressed when the client accepts it (Flask-Compress);
     # exports are compressed once and kept with them (web/downloads.py).

@@ -8,9 +8,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 from flask_babel import lazy_gettext as _l
 
-from ..caching import BoundedCache, CompressedCopies
+from ..caching import BoundedCache, CompressedCopies, SharedCache
 from ..models import ConceptRevision, Taxonomy, Version
 from ..storage import revisions as store
 from ..storage.revisions import PathStep
@@ -25,9 +26,7 @@ SEARCH_LIMIT = 50
 PAGE = 200  # children shown at a time: 20,000 at once made a 7.9 MB page
 MAX_PAGE = 1000
 CACHED_EXPORTS = 16
-exports: BoundedCache[formats.Export] = BoundedCache(CACHED_EXPORTS)
 differences: BoundedCache[Difference] = BoundedCache(8)
-fragments: BoundedCache[Fragment] = BoundedCache(FRAGMENTS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,29 @@ class Fragment:
 
     def encoded(self, encoding: str) -> bytes:
         return self.copies.of(self.html.encode(), encoding)
+
+
+def _fragment_bytes(fragment: Fragment) -> bytes:
+    return orjson.dumps({"html": fragment.html, "etag": fragment.etag})
+
+
+def _fragment_of(data: bytes) -> Fragment:
+    kept = orjson.loads(data)
+    return Fragment(kept["html"], kept["etag"])
+
+
+def _export_bytes(made: formats.Export) -> bytes:
+    return f"{made.mimetype}\n{made.extension}\n".encode() + made.data
+
+
+def _export_of(data: bytes) -> formats.Export:
+    mimetype, extension, body = data.split(b"\n", 2)
+    return formats.Export(body, mimetype.decode(), extension.decode())
+
+
+# Shared by the worker processes when WORKSHOP_CACHE_URL is set (caching.SharedCache).
+exports = SharedCache(CACHED_EXPORTS, "export", _export_bytes, _export_of)
+fragments = SharedCache(FRAGMENTS, "fragment", _fragment_bytes, _fragment_of)
 
 
 def rendered(key: tuple[object, ...], render: Callable[[], str]) -> Fragment:
