@@ -91,7 +91,8 @@ def revision(workshop_id: int) -> str:
     """What polling screens compare: one indexed read (with the countdown of an open round,
     which is closed first when it has run out, so that the revision moves on). The join
     code makes it unique to the workshop, whose id a new database may give another."""
-    row = db.session.execute(_revision_query(), {"workshop_id": workshop_id}).one_or_none()
+    query = _revision_query()
+    row = db.session.connection().execute(query, {"workshop_id": workshop_id}).one_or_none()
     if row is None:
         raise NotFound(str(_l("No such workshop.")))
     if row[1] is not None and as_utc(row[1]) <= utcnow():
