@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Connection, Engine, Select, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..consensus import Choice, Outcome, Rule, Tally
@@ -98,6 +98,21 @@ def revision(workshop_id: int) -> str:
     if row[1] is not None and as_utc(row[1]) <= utcnow():
         voting.close_due(workshop_id)
         return revision(workshop_id)
+    return f"{row[2]}.{row[0]}"
+
+
+def engine() -> Engine:
+    """The database engine, for `peek` outside a request (called once, in an app context)."""
+    return db.engine
+
+
+def peek(connection: Connection, workshop_id: int) -> str | None:
+    """The revision as `revision` gives it, read on a bare connection (no session, no
+    request): None for a workshop that does not exist or whose countdown has run out (the
+    full request then says so, or closes the round)."""
+    row = connection.execute(_revision_query(), {"workshop_id": workshop_id}).one_or_none()
+    if row is None or (row[1] is not None and as_utc(row[1]) <= utcnow()):
+        return None
     return f"{row[2]}.{row[0]}"
 
 

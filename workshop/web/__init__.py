@@ -14,6 +14,7 @@ from . import (
     composer,  # noqa: F401 (its routes join the proposals blueprint when imported)
     context,
     errors,
+    live_polls,
     main,
     merge,
     proposal_files,  # noqa: F401 (its routes join the proposals blueprint when imported)
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    live_polls.init_app(app)
     context.init_app(app)
     security.init_app(app)
     auth.init_login(app)

@@ -1,0 +1,96 @@
+"""Polls of an unchanged live screen are answered before Flask (web/live_polls.py), with
+the headers the view gives; everything else still goes through the view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.web import test_workshop_pages
+from tests.web.test_workshop_pages import HTMX
+from workshop.models import Round, db, utcnow
+from workshop.services import voting
+
+hall = test_workshop_pages.hall  # the fixture: a workshop with an item, everyone present
+
+
+def tag_of(client, workshop_id: int, screen: str = "vote") -> str:
+    first = client.get(f"/workshops/{workshop_id}/live/{screen}", headers=HTMX)
+    assert first.status_code == 200
+    return first.headers["ETag"]
+
+
+def test_an_unchanged_poll_is_answered_before_flask(app, client, hall, sign_in):
+    workshop_id, _item = hall
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+    polls = app.wsgi_app
+    real = polls.wrapped
+    polls.wrapped = lambda environ, start: pytest.fail("reached Flask")
+    try:
+        answer = client.get(
+            f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
+        )
+    finally:
+        polls.wrapped = real
+    assert answer.status_code == 304 and answer.data == b""
+    assert answer.headers["ETag"] == tag
+    assert answer.headers["Cache-Control"] == "private, no-cache"
+    assert "default-src 'self'" in answer.headers["Content-Security-Policy"]
+
+
+def test_a_moved_revision_another_screen_or_workshop_goes_to_the_view(
+    client,
+    hall,
+    people,
+    sign_in,
+):
+    workshop_id, item_id = hall
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+    other_screen = client.get(
+        f"/workshops/{workshop_id}/live/projector", headers={**HTMX, "If-None-Match": tag}
+    )
+    assert other_screen.status_code == 200  # a vote panel's tag says nothing of the projector
+    unknown = client.get("/workshops/999999/live/vote", headers={**HTMX, "If-None-Match": tag})
+    assert unknown.status_code == 404
+    voting.open_round(people["coordinator"], item_id)
+    moved = client.get(
+        f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
+    )
+    assert moved.status_code == 200 and moved.headers["ETag"] != tag
+
+
+def test_a_countdown_that_ran_out_is_closed_by_the_view(client, hall, people, sign_in):
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id, seconds=60).id
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+    db.session.get(Round, round_id).closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    answer = client.get(
+        f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
+    )
+    assert answer.status_code == 200  # not a 304 from before Flask: the round is closed
+    db.session.expire_all()
+    assert db.session.get(Round, round_id).closed_at is not None
+
+
+def test_a_failing_read_before_flask_leaves_the_poll_to_the_view(
+    client, hall, sign_in, monkeypatch
+):
+    workshop_id, _item = hall
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+
+    def broken(connection, workshop_id):
+        raise ConnectionError("the database went away")
+
+    from workshop.services import voting_views
+
+    monkeypatch.setattr(voting_views, "peek", broken)
+    answer = client.get(
+        f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
+    )
+    assert answer.status_code == 304  # answered by the view, which reads through the session

@@ -1,0 +1,68 @@
+"""Polls of an unchanged live screen, answered before Flask: a hall of 160 phones asks
+every second whether anything moved, and mostly nothing did. When the ETag a phone holds
+names the workshop's current revision, the answer is a 304 after one indexed read, with no
+session, locale, template or database session made for it. Anything else (a changed
+revision, a countdown that has run out, no tag, another path) goes to the Flask view, which
+answers the same way for an unchanged revision."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+from werkzeug.http import parse_etags
+
+from ..services import voting_views
+from .security import security_headers
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+LIVE = re.compile(r"/workshops/([0-9]{1,9})/live/(console|vote|projector)\Z")
+
+
+class UnchangedPolls:
+    def __init__(self, app: Flask, wrapped: WSGIApplication) -> None:
+        self.app, self.wrapped = app, wrapped
+        self.engine: Any = None  # the database engine, taken once in an app context
+        # As the view sends them (workshops._no_store) and the security headers.
+        self.headers = [
+            ("Cache-Control", "private, no-cache"),
+            ("Vary", "Cookie"),
+            *security_headers(app),
+        ]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        held = environ.get("HTTP_IF_NONE_MATCH")
+        if held and environ.get("REQUEST_METHOD") == "GET":
+            match = LIVE.match(environ.get("PATH_INFO", ""))
+            if match is not None:
+                tag = self.unchanged(int(match[1]), match[2], held)
+                if tag is not None:
+                    start_response("304 Not Modified", [("ETag", f'W/"{tag}"'), *self.headers])
+                    return []
+        return self.wrapped(environ, start_response)
+
+    def unchanged(self, workshop_id: int, screen: str, held: str) -> str | None:
+        """The tag held, if it names the current revision for this screen."""
+        if self.engine is None:
+            with self.app.app_context():
+                self.engine = voting_views.engine()
+        try:
+            with self.engine.connect() as connection:
+                revision = voting_views.peek(connection, workshop_id)
+        except Exception:  # the full path answers, and reports what is wrong
+            return None
+        if revision is None:
+            return None
+        tags = parse_etags(held).as_set(include_weak=True)
+        return next(
+            (t for t in tags if t.startswith(f"{revision}-") and t.endswith(f"-{screen}")), None
+        )
+
+
+def init_app(app: Flask) -> None:
+    wrapped: Any = app.wsgi_app
+    app.wsgi_app = UnchangedPolls(app, wrapped)  # type: ignore[method-assign]
