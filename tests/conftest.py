@@ -85,6 +85,8 @@ def app_config(url: str, instance: Path, **overrides: Any) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
+        # A poll sees a change at once (tests/web/test_live_polls.py covers the default).
+        "LIVE_POLL_FRESH_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -94,3 +94,34 @@ def test_a_failing_read_before_flask_leaves_the_poll_to_the_view(
         f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
     )
     assert answer.status_code == 304  # answered by the view, which reads through the session
+
+
+def test_each_process_reads_the_revision_at_most_once_per_window(
+    make_app, hall, people, monkeypatch
+):
+    """As configured by default: 0.1 s, within which polls are answered from the revision
+    the process last read, and after which a change is seen."""
+    import time
+
+    from workshop.services import voting_views
+
+    workshop_id, item_id = hall
+    app = make_app(LIVE_POLL_FRESH_SECONDS=0.1)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = people["representative"].get_id()
+    tag = tag_of(client, workshop_id)
+    reads = []
+    real_peek = voting_views.peek
+    monkeypatch.setattr(voting_views, "peek", lambda *args: reads.append(1) or real_peek(*args))
+    poll = {**HTMX, "If-None-Match": tag}
+    url = f"/workshops/{workshop_id}/live/vote"
+    began = time.monotonic()
+    answers = [client.get(url, headers=poll).status_code for _ in range(20)]
+    if time.monotonic() - began < 0.1:  # a slow machine may cross the window once
+        assert reads == [1]
+    assert answers == [304] * 20
+    voting.open_round(people["coordinator"], item_id)
+    time.sleep(0.15)
+    moved = client.get(url, headers=poll)
+    assert moved.status_code == 200 and moved.headers["ETag"] != tag

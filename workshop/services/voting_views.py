@@ -106,14 +106,27 @@ def engine() -> Engine:
     return db.engine
 
 
-def peek(connection: Connection, workshop_id: int) -> str | None:
-    """The revision as `revision` gives it, read on a bare connection (no session, no
-    request): None for a workshop that does not exist or whose countdown has run out (the
-    full request then says so, or closes the round)."""
+@dataclass(frozen=True)
+class Peeked:
+    """A workshop's revision as `revision` gives it, and when its open round's countdown
+    ends (None: no countdown)."""
+
+    revision: str
+    closes_at: datetime | None
+
+    def current(self) -> str | None:
+        """The revision, or None once the countdown has run out (the full request then
+        closes the round, which moves the revision on)."""
+        if self.closes_at is not None and as_utc(self.closes_at) <= utcnow():
+            return None
+        return self.revision
+
+
+def peek(connection: Connection, workshop_id: int) -> Peeked | None:
+    """The revision read on a bare connection (no session, no request): None for a
+    workshop that does not exist (the full request then says so)."""
     row = connection.execute(_revision_query(), {"workshop_id": workshop_id}).one_or_none()
-    if row is None or (row[1] is not None and as_utc(row[1]) <= utcnow()):
-        return None
-    return f"{row[2]}.{row[0]}"
+    return Peeked(f"{row[2]}.{row[0]}", row[1]) if row is not None else None
 
 
 @dataclass
