@@ -4,16 +4,20 @@ ballot per agency, every answer a success, the stored choice one that was sent."
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import sys
 import threading
-import urllib.parse
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.web.test_kill_nine import free_port, open_round_of_53, server_env, started
+from tests.web.test_kill_nine import (
+    free_port,
+    open_round_of_53,
+    post_ballot,
+    server_env,
+    started,
+)
 from workshop.models import Ballot, BallotEvent, db
 from workshop.services.audit import check_chain
 
@@ -43,19 +47,8 @@ def test_53_agencies_through_4_processes_give_53_ballots(
     start = threading.Barrier(len(clicks))
 
     def click(n: int, choice: str) -> None:
-        body = urllib.parse.urlencode({"round": round_id, "choice": choice})
         start.wait(timeout=60)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            connection.request(
-                "POST",
-                f"/workshops/{workshop_id}/ballot",
-                body,
-                {"Cookie": cookies[n], "Content-Type": "application/x-www-form-urlencoded"},
-            )
-            answers.append(connection.getresponse().status)
-        finally:
-            connection.close()
+        answers.append(post_ballot(port, workshop_id, round_id, cookies[n], choice))
 
     threads = [threading.Thread(target=click, args=c) for c in clicks]
     try:

@@ -41,7 +41,9 @@ def server_env(database_url: str, instance: Path) -> dict[str, str]:
 
 def started(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     """The server `command` runs, once it accepts connections on `port`."""
-    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -54,12 +56,26 @@ def started(command: list[str], env: dict[str, str], port: int) -> subprocess.Po
 
 
 def serve(database_url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
-    """The app under waitress in a process of its own, on the test's database."""
-    waitress = Path(sys.executable).parent / "waitress-serve"
-    command = [str(waitress), "--threads", "8", "--host", "127.0.0.1", "--port", str(port)]
-    return started(
-        [*command, "--call", "workshop:create_app"], server_env(database_url, instance), port
-    )
+    """The app under waitress, as `workshop serve` runs it, in a process of its own."""
+    code = "from workshop import create_app\nfrom workshop.serving import serve_app\n"
+    code += f"serve_app(create_app(), '127.0.0.1', {port}, 8)"
+    return started([sys.executable, "-c", code], server_env(database_url, instance), port)
+
+
+def post_ballot(port: int, workshop_id: int, round_id: int, cookie: str, choice: str) -> int:
+    """A ballot posted as the panel's form posts it; the answer's status."""
+    body = urllib.parse.urlencode({"round": round_id, "choice": choice})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(
+            "POST",
+            f"/workshops/{workshop_id}/ballot",
+            body,
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def cookie_of(app, user: User) -> str:
@@ -90,22 +106,12 @@ def test_every_acknowledged_ballot_survives_a_kill_9(
     start = threading.Barrier(len(cookies) + 1)
 
     def cast(n: int) -> None:
-        body = urllib.parse.urlencode({"round": round_id, "choice": "approve"})
         start.wait(timeout=60)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            connection.request(
-                "POST",
-                f"/workshops/{workshop_id}/ballot",
-                body,
-                {"Cookie": cookies[n], "Content-Type": "application/x-www-form-urlencoded"},
-            )
-            if connection.getresponse().status == 303:
+            if post_ballot(port, workshop_id, round_id, cookies[n], "approve") == 303:
                 acknowledged.append(voters[n])
         except OSError:
             pass  # the server died under it: no success answer, no promise
-        finally:
-            connection.close()
 
     threads = [threading.Thread(target=cast, args=(n,)) for n in range(len(cookies))]
     for thread in threads:

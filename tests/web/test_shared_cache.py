@@ -22,7 +22,10 @@ def redis_unavailable_reason() -> str | None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except Exception as error:
-        return f"Redis not reachable at {REDIS_URL}: {error}"
+        return (
+            f"Redis not reachable at {REDIS_URL} ({error}): start redis-server, or point "
+            "WORKSHOP_TEST_REDIS_URL at one; CI fails instead of skipping"
+        )
     return None
 
 
