@@ -167,11 +167,15 @@ def cast(port: int, cookie: str, workshop: int, round_id: int) -> tuple[bool, fl
         "POST",
         f"/workshops/{workshop}/ballot",
         body,
-        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        {
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "HX-Request": "true",  # as the panel's form posts it: the answer is its live part
+        },
     )
     response = connection.getresponse()
-    response.read()
-    return response.status == 303, time.perf_counter()
+    body = response.read().decode()
+    return response.status == 200 and "صوت جهتك" in body, time.perf_counter()
 
 
 def main() -> None:

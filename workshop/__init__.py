@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 
 from . import caching, config
 from .extensions import babel, compress, csrf, limiter, login_manager, migrate, select_locale
@@ -46,7 +47,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     caching.use_shared_store(app, app.config.get("CACHE_URL"))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))
-    login_manager.init_app(app)
+    # Templates get the lazy proxy (below), not the user Flask-Login would load for every
+    # render: a fragment that never names the user (a live part, a message) reads no user.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     csrf.init_app(app)
     compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -72,6 +72,29 @@ def test_a_representative_votes_from_the_ballot_panel(client, hall, people, sign
     assert db.session.query(Ballot).one().choice == "reject"
 
 
+def test_a_ballot_from_htmx_answers_with_the_panels_live_part(client, hall, people, sign_in):
+    """The phone's page stays (and what is typed in it): the answer is the live part with
+    the agency's ballot as it now stands, and the message for the page's flash region."""
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    sign_in("representative")
+    url = f"/workshops/{workshop_id}/ballot"
+    refused = client.post(url, data={"round": str(round_id), "choice": "reject"}, headers=HTMX)
+    assert refused.status_code == 422 and "<html" not in refused.text
+    assert "الرفض اعتراض: اذكر السبب." in refused.text and 'hx-target="#flashes"' in refused.text
+    assert "لم تُدلِ جهتك بصوتها بعد." in refused.text
+    assert db.session.query(Ballot).count() == 0
+    cast = client.post(url, data={"round": str(round_id), "choice": "approve"}, headers=HTMX)
+    assert cast.status_code == 200 and "<html" not in cast.text
+    assert "صوت جهتك: موافقة." in cast.text and "سُجّل صوت جهتك." in cast.text
+    assert f'name="round" value="{round_id}" form="ballot-form"' in cast.text
+    voting.close(people["coordinator"], round_id)
+    late = client.post(url, data={"round": str(round_id), "choice": "abstain"}, headers=HTMX)
+    assert late.status_code == 409 and "أُغلق التصويت: لم يُحتسب صوتك." in late.text
+    assert "<html" not in late.text and 'class="outcome' in late.text
+    assert [b.choice for b in db.session.query(Ballot)] == ["approve"]
+
+
 def test_the_projector_shows_the_tiles_and_the_outcome(client, hall, people, sign_in):
     workshop_id, item_id = hall
     round_id = voting.open_round(people["coordinator"], item_id).id
@@ -120,6 +143,21 @@ def test_a_forged_agency_in_the_form_changes_nothing(client, hall, people, sign_
         )
     ballots = db.session.query(Ballot).all()
     assert [b.agency_id for b in ballots] == [people["representative"].agency_id]
+
+
+def test_a_round_posted_to_another_workshops_panel_is_refused(client, hall, people, sign_in):
+    """The panel names its workshop and its round: a round of another workshop, or one
+    that does not exist, is not the vote the panel showed (409, nothing written)."""
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    other, _item = workshop_with(people["coordinator"], open_proposal(people["representative"]))
+    sign_in("representative")
+    for target, posted in ((other, round_id), (workshop_id, round_id + 1000)):
+        answer = client.post(
+            f"/workshops/{target}/ballot", data={"round": str(posted), "choice": "approve"}
+        )
+        assert answer.status_code == 409
+    assert db.session.query(Ballot).count() == 0
 
 
 def test_every_agency_marked_present_at_once(client, people, published, sign_in):

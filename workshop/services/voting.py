@@ -116,9 +116,12 @@ def reopen(actor: Actor, item_id: int, reason: str, seconds: int | None = None) 
 
 
 @use_case(Permission.VOTE)
-def cast(actor: Actor, round_id: int, choice: str, reason: str = "") -> int:
+def cast(
+    actor: Actor, round_id: int, choice: str, reason: str = "", workshop_id: int | None = None
+) -> int:
     """The actor's agency's ballot in the round, cast or changed; its id. 409 (Closed)
-    after close; 403 for an agency outside the electorate."""
+    after close, or when the round is not the workshop's (`workshop_id`, as the panel
+    showed it); 403 for an agency outside the electorate."""
     try:
         chosen = Choice(choice)
     except ValueError:
@@ -138,9 +141,13 @@ def cast(actor: Actor, round_id: int, choice: str, reason: str = "") -> int:
         if 0 < round_id < 2**31
         else None
     )
+    if found is None and workshop_id is not None:  # not the round the panel showed
+        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
     if found is None:
         raise NotFound(str(_l("No such round.")))
-    electorate, workshop_id, secret = found
+    electorate, held_by, secret = found
+    if workshop_id is not None and held_by != workshop_id:
+        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
     if actor.agency_id is None or actor.agency_id not in electorate:
         raise PermissionDenied(str(_l("Your agency does not vote in this round.")))
     now = utcnow()
@@ -157,12 +164,17 @@ def cast(actor: Actor, round_id: int, choice: str, reason: str = "") -> int:
     written = db.session.connection().execute(_ballot_upsert(dialect), values).all()
     if len(written) != 1:
         raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
-    db.session.add(
-        BallotEvent(
-            round_id=round_id, agency_id=actor.agency_id, user_id=actor.id, choice=chosen.value
-        )
+    db.session.connection().execute(
+        _ballot_event(),
+        {
+            "round_id": round_id,
+            "agency_id": actor.agency_id,
+            "user_id": actor.id,
+            "choice": chosen.value,
+            "at": now,
+        },
     )
-    workshops.moved_on(workshop_id)
+    workshops.moved_on(held_by)
     # What the audit log keeps of a choice: nothing in a secret vote.
     audit.record(
         actor, "ballot.cast", f"round {round_id}", choice="secret" if secret else chosen.value
@@ -183,6 +195,12 @@ def _round_of_ballot() -> Select[list[int], int, bool]:
         .where(Round.id == bindparam("round_id"))
         .with_for_update(read=True, of=Round)
     )
+
+
+@functools.cache
+def _ballot_event() -> Any:
+    """The cast kept with who and when (built once)."""
+    return BallotEvent.__table__.insert()
 
 
 @functools.cache

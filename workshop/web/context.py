@@ -9,12 +9,12 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import Markup, escape
 
 from ..services.browsing import kind_of
 from ..services.permissions import Permission, Role, allowed
 from ..taxonomy import details, language_name
+from .readers import reader
 
 ROLE_NAMES = {
     Role.COORDINATOR: _l("Coordinator"),
@@ -252,7 +252,7 @@ def init_app(app: Flask) -> None:
     def helpers() -> dict[str, Any]:
         return {
             "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
-            "can": lambda permission: allowed(current_user, Permission(permission)),
+            "can": lambda permission: allowed(reader(), Permission(permission)),
             "role_name": lambda role: ROLE_NAMES[Role(role)],
             "action_name": lambda action: ACTION_NAMES.get(action, action),
             "finding_kind": lambda rule: FINDING_KINDS.get(rule, rule),

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, session
+from flask import g, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -20,15 +20,17 @@ from .htmx import wants_fragment
 
 
 def reader_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., Any]:
-    """login_required; for a fragment, answered from accounts.session_reader when the
-    session names an active account in its current epoch that needs no new password. Any
-    other case (a full page, no session, an ended one, a remember-me cookie, a one-time
-    password) takes the usual path of Flask-Login and the new-password redirect."""
+    """login_required; for a fragment or a form post (whose answer is a fragment or a
+    redirect), answered from accounts.session_reader when the session names an active
+    account in its current epoch that needs no new password. Any other case (a full page,
+    no session, an ended one, a remember-me cookie, a one-time password) takes the usual
+    path of Flask-Login and the new-password redirect. A page drawn after all (an error
+    page, say) loads the user for its header as usual."""
 
     @functools.wraps(view)
     def checked(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         found = None
-        if wants_fragment():
+        if wants_fragment() or request.method == "POST":
             found = accounts.session_reader(str(session.get("_user_id", "")))
         if found is None or found.must_change_password:
             return temporary_password_redirect() or login_required(view)(*args, **kwargs)

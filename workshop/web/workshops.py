@@ -11,7 +11,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -24,12 +23,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..caching import BoundedCache
 from ..services import taxonomies, voting, voting_views, workshops
-from ..services.errors import Closed, ServiceError
+from ..services.errors import Closed, PermissionDenied, ServiceError
 from ..services.permissions import Permission, require
+from . import live_parts
+from .errors import refusal_status
 from .forms import EmptyForm, attempt, show_error, workshop_form
-from .htmx import wants_fragment
+from .htmx import flashes_partial, wants_fragment
+from .readers import reader, reader_required
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 SCREENS = ("console", "vote", "projector")
@@ -107,20 +108,9 @@ def projector(workshop_id: int) -> ResponseReturnValue:
 def _screen(workshop_id: int, screen: str) -> ResponseReturnValue:
     state = voting_views.live(current_user, workshop_id)
     mine = voting_views.mine(current_user, workshop_id) if screen == "vote" else None
-    return render_template(f"workshops/{screen}.html", mine=mine, **_context(state, screen))
-
-
-def _context(state: voting_views.Live, screen: str) -> dict[str, Any]:
-    workshop = state.workshop
-    return {
-        "state": state,
-        "workshop": workshop,
-        "screen": screen,
-        "seats": voting_views.seats(workshop),
-        "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
-        "button": EmptyForm(formdata=None),
-        "revision": workshop.revision,
-    }
+    return render_template(
+        f"workshops/{screen}.html", mine=mine, **live_parts.context(state, screen)
+    )
 
 
 @bp.get("/<int:workshop_id>/live/<screen>")
@@ -129,7 +119,7 @@ def live(workshop_id: int, screen: str) -> ResponseReturnValue:
     agency and language, which change what it shows). A poll whose tag holds the current
     revision answers 304 after one indexed read, before the signed-in user is even loaded:
     the tag was given to that reader, and nothing it covers has moved. A full answer checks
-    the reader as every page does."""
+    the reader as every fragment does (web/readers.py)."""
     if screen not in SCREENS:
         return redirect(url_for("workshops.vote", workshop_id=workshop_id), 303)
     revision = voting_views.revision(workshop_id)
@@ -138,16 +128,19 @@ def live(workshop_id: int, screen: str) -> ResponseReturnValue:
         response = make_response("", 304)
         response.set_etag(next(iter(t for t in held if t.startswith(f"{revision}-"))), weak=True)
         return _no_store(response)
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    if current_user.must_change_password:
-        return redirect(url_for("auth.profile"))
+    return _live_part(workshop_id, screen, revision)
+
+
+@reader_required
+def _live_part(workshop_id: int, screen: str, revision: str) -> ResponseReturnValue:
+    actor = reader()
     if screen == "console":
-        require(current_user, Permission.FACILITATE)
+        require(actor, Permission.FACILITATE)
     if not wants_fragment():
         return redirect(url_for(f"workshops.{screen}", workshop_id=workshop_id), 303)
-    response = make_response(_live_html(workshop_id, screen, revision))
-    response.set_etag(f"{revision}-{current_user.agency_id}-{get_locale()}-{screen}", weak=True)
+    html, tag = live_parts.part(actor, workshop_id, screen, revision)
+    response = make_response(html)
+    response.set_etag(f"{tag}-{actor.agency_id}-{get_locale()}-{screen}", weak=True)
     return _no_store(response)
 
 
@@ -157,44 +150,38 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-# The shared live parts (the projector's, the ballot panel's but for the reader's own
-# ballot) by (workshop, revision, screen, language): a burst of ballots is rendered once
-# per revision, not once per phone. The console's part holds the facilitator's forms (and
-# their CSRF tokens), so it is rendered for each request.
-SHARED: BoundedCache[str] = BoundedCache(256)
-
-
-def _live_html(workshop_id: int, screen: str, revision: str) -> str:
-    def render() -> str:
-        state = voting_views.live(current_user, workshop_id)
-        return render_template(f"workshops/_{screen}_live.html", **_context(state, screen))
-
-    if screen == "console":
-        return render()
-    shared = SHARED.get_or_make((workshop_id, revision, screen, str(get_locale())), render)
-    if screen == "vote":
-        mine = voting_views.mine(current_user, workshop_id)
-        shared += render_template("workshops/_mine.html", mine=mine)
-    return shared
-
-
 @bp.post("/<int:workshop_id>/ballot")
-@login_required
+@reader_required
 def ballot(workshop_id: int) -> ResponseReturnValue:
-    """The agency's ballot in the round the panel showed (a changed round is refused)."""
-    require(current_user, Permission.VOTE)
+    """The agency's ballot in the round the panel showed (a changed round is refused).
+    From htmx, the answer is the panel's live part with the message (the page and what is
+    typed in it stay); without JavaScript, back to the page (409 once closed)."""
+    actor = reader()
+    require(actor, Permission.VOTE)
     round_id = request.form.get("round", type=int) or 0
     choice = request.form.get("choice", "")
     reason = request.form.get("reason", "")[:5000]
+    status = 200
     if not EmptyForm().validate_on_submit():
         flash(_l("The form expired; try again."), "error")
+        status = 400
+    else:
+        try:
+            voting.cast(actor, round_id, choice, reason, workshop_id)
+            flash(_l("Your agency's ballot is recorded."), "success")
+        except PermissionDenied:
+            raise
+        except ServiceError as error:
+            if isinstance(error, Closed) and not wants_fragment():
+                raise  # the 409 page
+            flash(error.message, "error")
+            status = refusal_status(error)
+    if not wants_fragment():
         return _back(workshop_id)
-    opened = voting.open_round_of(workshop_id)
-    if opened is None or opened.id != round_id:
-        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
-    if attempt(lambda: voting.cast(current_user, round_id, choice, reason), Closed) is not None:
-        flash(_l("Your agency's ballot is recorded."), "success")
-    return _back(workshop_id)
+    revision = voting_views.revision(workshop_id)
+    html, _tag = live_parts.part(actor, workshop_id, "vote", revision)
+    response = make_response(html + flashes_partial(), status)
+    return _no_store(response)
 
 
 def _back(workshop_id: int) -> ResponseReturnValue:

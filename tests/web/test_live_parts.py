@@ -1,0 +1,127 @@
+"""The shared live parts (web/live_parts.py): rendered once per revision, at most once per
+LIVE_POLL_FRESH_SECONDS during a burst, always tagged with the revision they show; the
+reader's own line of the ballot panel from one query."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import event
+
+from tests.web import test_workshop_pages
+from tests.web.test_workshop_pages import HTMX
+from workshop.models import db
+from workshop.services import voting, voting_views
+from workshop.web.live_parts import LatestParts
+
+hall = test_workshop_pages.hall  # a workshop with an item, everyone present
+
+
+def test_a_revision_is_rendered_once_and_kept():
+    parts, renders = LatestParts(8), []
+    first = parts.get("k", "r1", 0.0, lambda: renders.append(1) or "one")
+    again = parts.get("k", "r1", 0.0, lambda: renders.append(1) or "other")
+    assert (first.html, again.html, first.revision) == ("one", "one", "r1") and renders == [1]
+
+
+def test_within_the_window_the_last_part_is_given_with_its_own_revision():
+    parts = LatestParts(8)
+    parts.get("k", "r1", 0.2, lambda: "one")
+    within = parts.get("k", "r2", 0.2, lambda: pytest.fail("rendered within the window"))
+    assert (within.revision, within.html) == ("r1", "one")  # its tag says what it shows
+    time.sleep(0.25)
+    after = parts.get("k", "r2", 0.2, lambda: "two")
+    assert (after.revision, after.html) == ("r2", "two")
+
+
+def test_without_a_window_every_new_revision_is_rendered():
+    parts = LatestParts(8)
+    parts.get("k", "r1", 0.0, lambda: "one")
+    assert parts.get("k", "r2", 0.0, lambda: "two").html == "two"
+    assert parts.get("other", "r2", 0.0, lambda: "three").html == "three"  # keys apart
+
+
+def test_phones_that_see_a_new_revision_at_once_wait_for_one_render():
+    parts, renders, gate = LatestParts(8), [], threading.Event()
+
+    def render() -> str:
+        renders.append(1)
+        gate.wait(5)
+        return "new"
+
+    answers: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(parts.get("k", "r9", 0.0, render).html))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert answers == ["new"] * 8 and renders == [1]
+
+
+def test_a_poll_in_a_burst_gets_the_recent_part_tagged_with_its_revision(make_app, hall, people):
+    """As configured by default (0.1 s): a ballot moved the revision, and a phone asking
+    right after gets the part of a moment ago under that moment's tag; its next poll (a
+    second later in the hall) gets the ballot."""
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    app = make_app(LIVE_POLL_FRESH_SECONDS=0.1)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = people["other_representative"].get_id()
+    url = f"/workshops/{workshop_id}/live/projector"
+    began = time.monotonic()  # (before the part is rendered: the window counts from there)
+    before = client.get(url, headers=HTMX)
+    voting.cast(people["representative"], round_id, "approve")
+    during = client.get(url, headers={**HTMX, "If-None-Match": before.headers["ETag"]})
+    if time.monotonic() - began < 0.1:  # a slow machine may cross the window
+        assert during.status_code == 200 and during.headers["ETag"] == before.headers["ETag"]
+        assert during.text == before.text
+    time.sleep(0.15)
+    # (The tag the phone holds: before's, which `during` repeated within the window.)
+    after = client.get(url, headers={**HTMX, "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert after.text.count('class="tile cast') == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        ("representative", "صوت جهتك: موافقة."),
+        ("other_representative", "لم تُدلِ جهتك بصوتها بعد."),
+    ],
+)
+def test_the_readers_own_line_comes_from_one_query(client, hall, people, sign_in, role, words):
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    voting.cast(people["representative"], round_id, "approve")
+    sign_in(role)
+    client.get(f"/workshops/{workshop_id}/live/vote", headers=HTMX)  # the shared part
+    reader = people[role]
+    assert reader.agency_id is not None  # (loaded before counting)
+    queries: list[str] = []
+    listener = lambda *args: queries.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        mine = voting_views.mine(reader, workshop_id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(queries) == 1 and mine.open and mine.round_id == round_id
+    panel = client.get(f"/workshops/{workshop_id}/live/vote", headers=HTMX)
+    assert words in panel.text
+
+
+def test_no_line_of_ones_own_without_an_open_round(client, hall, people, sign_in):
+    workshop_id, _item = hall
+    assert voting_views.mine(people["representative"], workshop_id) == voting_views.Mine(
+        None, False, None
+    )
+    sign_in("representative")
+    panel = client.get(f"/workshops/{workshop_id}/live/vote", headers=HTMX)
+    assert panel.status_code == 200 and 'class="mine"' not in panel.text

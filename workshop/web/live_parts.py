@@ -1,0 +1,115 @@
+"""The shared live parts of the projector and the ballot panel (the same for every reader
+of a language), rendered once per revision of the workshop, and during a burst of ballots
+at most once per LIVE_POLL_FRESH_SECONDS in each process.
+
+A burst of 53 ballots moves the revision 53 times in half a second. Rendering each
+revision for the hall's phones and the projector cost more than the ballots themselves,
+and the polls queued behind it for a second. A part rendered less than the window ago is
+given instead, with the revision it was rendered for as its tag: the next poll sees that
+the revision moved on and gets the newer part, so a screen lags the database by that
+window at most (0.1 s against a target of 2 s)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import get_locale
+
+from ..caching import BoundedCache
+from ..services import voting_views
+from ..services.permissions import Actor, Permission, allowed
+from .forms import EmptyForm
+
+KEPT = 256  # (workshop, screen, language) of the workshops live at once, and some
+
+
+@dataclass(frozen=True)
+class Rendered:
+    revision: str
+    made: float  # time.monotonic()
+    html: str
+
+
+class LatestParts:
+    """The latest part rendered for each key, and single flight for each revision: the
+    phones that see a new revision at once wait for one render of it."""
+
+    def __init__(self, size: int) -> None:
+        self.latest: BoundedCache[Rendered] = BoundedCache(size)
+        self.by_revision: BoundedCache[Rendered] = BoundedCache(size)
+
+    def get(
+        self, key: Hashable, revision: str, fresh_seconds: float, render: Callable[[], str]
+    ) -> Rendered:
+        latest = self.latest.get(key)
+        if latest is not None and (
+            latest.revision == revision or time.monotonic() - latest.made < fresh_seconds
+        ):
+            return latest
+        made = self.by_revision.get_or_make(
+            (key, revision), lambda: Rendered(revision, time.monotonic(), render())
+        )
+        current = self.latest.get(key)
+        if current is None or current.made <= made.made:
+            self.latest.put(key, made)
+        return made
+
+    def clear(self) -> None:
+        self.latest.clear()
+        self.by_revision.clear()
+
+
+SHARED = LatestParts(KEPT)
+# The reader's own line of the ballot panel, by what decides its words: a handful of texts.
+MINE: BoundedCache[str] = BoundedCache(64)
+
+
+def shared_part(
+    workshop_id: int, screen: str, language: str, revision: str, render: Callable[[], str]
+) -> Rendered:
+    fresh = float(current_app.config["LIVE_POLL_FRESH_SECONDS"])
+    return SHARED.get((workshop_id, screen, language), revision, fresh, render)
+
+
+def mine_part(mine: voting_views.Mine, can_vote: bool, language: str) -> str:
+    key = (language, can_vote, mine.open, mine.cast, mine.choice)
+    return MINE.get_or_make(key, lambda: render_template("workshops/_mine.html", mine=mine))
+
+
+def part(actor: Actor, workshop_id: int, screen: str, revision: str) -> tuple[str, str]:
+    """A screen's live part for the reader, and the revision it shows."""
+    if screen == "console":
+        # The console's part holds the facilitator's forms (and their CSRF tokens).
+        return render(actor, workshop_id, screen), revision
+    language = str(get_locale())
+    shared = shared_part(
+        workshop_id, screen, language, revision, lambda: render(actor, workshop_id, screen)
+    )
+    html = shared.html
+    if screen == "vote":
+        mine = voting_views.mine(actor, workshop_id)
+        html += mine_part(mine, allowed(actor, Permission.VOTE), language)
+    return html, shared.revision
+
+
+def render(actor: Actor, workshop_id: int, screen: str) -> str:
+    state = voting_views.live(actor, workshop_id)
+    return render_template(f"workshops/_{screen}_live.html", **context(state, screen))
+
+
+def context(state: voting_views.Live, screen: str) -> dict[str, Any]:
+    """What a screen's templates (the full page and its live part) are given."""
+    workshop = state.workshop
+    return {
+        "state": state,
+        "workshop": workshop,
+        "screen": screen,
+        "seats": voting_views.seats(workshop),
+        "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
+        "button": EmptyForm(formdata=None),
+        "revision": workshop.revision,
+    }
