@@ -97,6 +97,30 @@ def test_two_versions_read_together_equal_each_read_alone_and_share_their_concep
     assert store.read_pair(taxonomy, old, new) == (before, after)  # from the kept trees
 
 
+@pytest.mark.parametrize("kept", [1, 2])
+def test_a_version_read_beside_a_kept_one_shares_its_unchanged_concepts(app, kept):
+    """When one of the two is kept already (the latest, after anyone browsed it), the other
+    is read alone, and its concepts that are the same revision at the same place are the
+    kept tree's objects: the diff passes over them as over a pair read together."""
+    publish_two()
+    taxonomy = db.session.scalar(select(Taxonomy))
+    old, new = (db.session.scalar(select(Version).where(Version.number == n)) for n in (1, 2))
+    store.trees.clear()
+    kept_tree = store.read_tree(taxonomy, old if kept == 1 else new)
+    before, after = store.read_pair(taxonomy, old, new)
+    assert (before, after) == (VERSION_1, VERSION_2)
+    assert (before if kept == 1 else after) is kept_tree
+    shared = {c for c, concept in before.concepts.items() if after.get(c) is concept}
+    assert {"hospitals", "public-schools"} <= shared
+    assert not shared & {"dental", "clinics", "schools", "insurance"}  # what version 2 changed
+    assert browsing.difference(SYSTEM, "gov", 1, 2).counts == {
+        "add": 1,
+        "relabel": 1,
+        "move": 1,
+        "retire": 1,
+    }
+
+
 def test_diff_between_versions(app):
     publish_two()
     difference = browsing.difference(SYSTEM, "gov", 1, 2)

@@ -34,7 +34,7 @@ from ..taxonomy import (
     Concept,
     Status,
     Tree,
-    build,
+    assemble,
     empty_tree,
     paused_gc,
     search_fold,
@@ -71,12 +71,14 @@ COLUMNS = (
     type_coerce(ConceptRevision.alt_labels, Text),
     type_coerce(ConceptRevision.details, Text),
 )
+VALIDITY = (ConceptRevision.valid_from, ConceptRevision.valid_to)  # the versions a row is in
 # The details fields that have columns of their own.
 OWN_COLUMNS = ("alt_labels", "related")
 _EMPTY_JSON = ("{}", "[]", None)
 
 
 STATUSES = {status.value: status for status in Status}
+ACTIVE = Status.ACTIVE.value
 
 
 def concept_of(row: Sequence[Any], position: int) -> Concept:
@@ -117,12 +119,16 @@ def read_tree(taxonomy: Taxonomy, version: Version) -> Tree:
                 ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
             )
         )
-        with paused_gc():
-            rows = list(result)
-            placed = zip(rows, ranks(rows), strict=True)
-            return build(concept_of(row, position) for row, position in placed)
+        with paused_gc():  # (the rows are gone before it resumes: see _pair)
+            tree = _tree(result.fetchall())  # one call into the driver, not one per row
+        return tree
 
     return trees.get_or_make(version_key(taxonomy, version), read)
+
+
+def _tree(rows: Sequence[Any]) -> Tree:
+    placed = zip(rows, ranks(rows), strict=True)
+    return assemble([concept_of(row, position) for row, position in placed])
 
 
 def read_pair(taxonomy: Taxonomy, old: Version, new: Version) -> tuple[Tree, Tree]:
@@ -132,41 +138,84 @@ def read_pair(taxonomy: Taxonomy, old: Version, new: Version) -> tuple[Tree, Tre
     as unchanged without comparing them."""
     old_key, new_key = version_key(taxonomy, old), version_key(taxonomy, new)
     kept_old, kept_new = trees.get(old_key), trees.get(new_key)
-    if kept_old is not None or kept_new is not None:
-        return read_tree(taxonomy, old), read_tree(taxonomy, new)
+    if kept_old is not None and kept_new is not None:
+        return kept_old, kept_new
+    if kept_old is not None:
+        return kept_old, _read_beside(taxonomy, new, kept_old, old.number)
+    if kept_new is not None:
+        return _read_beside(taxonomy, old, kept_new, new.number), kept_new
     result = db.session.connection().execute(
-        select(*COLUMNS, ConceptRevision.valid_from, ConceptRevision.valid_to).where(
+        select(*COLUMNS, *VALIDITY).where(
             ConceptRevision.taxonomy_id == taxonomy.id,
             or_(visible_at(old.number), visible_at(new.number)),
         )
     )
     with paused_gc():
-        rows: list[Any] = list(result)
-        sides = []
-        for number in (old.number, new.number):
-            seen = [r for r in rows if r[-2] <= number and (r[-1] is None or r[-1] > number)]
-            sides.append((seen, ranks(seen)))
-        made: dict[tuple[int, int], Concept] = {}  # (row, position): a concept of both
-
-        def concepts(seen: list[Any], places: list[int]) -> Iterator[Concept]:
-            for row, position in zip(seen, places, strict=True):
-                key = (id(row), position)
-                concept = made.get(key)
-                if concept is None:
-                    concept = made[key] = concept_of(row[:-2], position)
-                yield concept
-
-        pair = tuple(build(concepts(seen, places)) for seen, places in sides)
+        pair = _pair(list(result.fetchall()), old.number, new.number)
     trees.put(old_key, pair[0])
     trees.put(new_key, pair[1])
-    return pair[0], pair[1]
+    return pair
+
+
+def _read_beside(taxonomy: Taxonomy, version: Version, kept: Tree, kept_number: int) -> Tree:
+    """Version `version` as read_tree reads it, its concepts shared with the tree `kept`
+    (of version `kept_number`) where they are the same revision at the same place: the
+    diff then passes over them as it does over a pair read together."""
+
+    def read() -> Tree:
+        result = db.session.connection().execute(
+            select(*COLUMNS, *VALIDITY).where(
+                ConceptRevision.taxonomy_id == taxonomy.id, visible_at(version.number)
+            )
+        )
+        with paused_gc():
+            tree = _tree_beside(result.fetchall(), kept, kept_number)
+        return tree
+
+    return trees.get_or_make(version_key(taxonomy, version), read)
+
+
+def _tree_beside(rows: Sequence[Any], kept: Tree, kept_number: int) -> Tree:
+    concepts = []
+    for row, position in zip(rows, ranks(rows), strict=True):
+        shared = None
+        if row[-2] <= kept_number and (row[-1] is None or row[-1] > kept_number):
+            shared = kept.concepts.get(row[0])  # the same revision row: the same content
+        if shared is None or shared.position != position:
+            shared = concept_of(row[:-2], position)
+        concepts.append(shared)
+    return assemble(concepts)
+
+
+def _pair(rows: list[Any], old: int, new: int) -> tuple[Tree, Tree]:
+    """The two trees of read_pair. Its temporaries (the rows, the keys) are freed when it
+    returns, while the cycle collector is still paused: the collection that follows then
+    looks at the trees' objects only."""
+    sides = []
+    for number in (old, new):
+        seen = [r for r in rows if r[-2] <= number and (r[-1] is None or r[-1] > number)]
+        sides.append((seen, ranks(seen)))
+    made: dict[tuple[int, int], Concept] = {}  # (row, position): a concept of both
+
+    def concepts(seen: list[Any], places: list[int]) -> Iterator[Concept]:
+        for row, position in zip(seen, places, strict=True):
+            key = (id(row), position)
+            concept = made.get(key)
+            if concept is None:
+                concept = made[key] = concept_of(row[:-2], position)
+            yield concept
+
+    before, after = (assemble(list(concepts(seen, places))) for seen, places in sides)
+    return before, after
 
 
 def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:
-    """Each row's index among its siblings, from the order keys (column 4; parent is 3)."""
+    """Each active row's index among its active siblings, from the order keys (column 4;
+    parent is 3, status 5); 0 for a retired row."""
     siblings: dict[str | None, list[tuple[int, int]]] = {}
     for n, row in enumerate(rows):
-        siblings.setdefault(row[3], []).append((row[4], n))
+        if row[5] == ACTIVE:
+            siblings.setdefault(row[3], []).append((row[4], n))
     result = [0] * len(rows)
     for members in siblings.values():
         members.sort()

@@ -7,7 +7,7 @@ This module is the engine's public face: the rest of the application imports fro
 
 from . import changes, details
 from .apply import LENIENT, Applied, Outcome, Result, apply, seen_in_order
-from .build import build
+from .build import assemble, build
 from .changes import (
     Add,
     Annotate,
@@ -71,6 +71,7 @@ __all__ = [
     "TreeError",
     "adopt_ids",
     "apply",
+    "assemble",
     "build",
     "changes",
     "clean",

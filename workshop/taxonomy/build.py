@@ -55,6 +55,46 @@ def build(concepts: Iterable[Concept], lines: dict[str, int] | None = None) -> T
     return Tree(concepts=by_id, children=children)
 
 
+def assemble(concepts: list[Concept]) -> Tree:
+    """The Tree of concepts already in order: each active one's `position` is its index
+    among its siblings, retired ones have no parent and position 0 (a stored version, read
+    back). What build() would check is verified in one pass (every id once, every parent
+    present and active, every active concept reachable from the roots); anything amiss goes
+    to build(), which renumbers or names each fault. A third of build()'s cost, which
+    matters when a diff reads two trees of 100,000 concepts."""
+    by_id = {c.id: c for c in concepts}
+    groups: dict[str | None, list[Concept]] = {}
+    active = 0
+    for concept in concepts:
+        if concept.status is ACTIVE:
+            groups.setdefault(concept.parent, []).append(concept)
+            active += 1
+        elif concept.parent is not None or concept.position:
+            return build(concepts)
+    children: dict[str | None, tuple[str, ...]] = {}
+    for parent, members in groups.items():
+        above = by_id.get(parent) if parent is not None else None
+        if parent is not None and (above is None or above.status is not ACTIVE):
+            return build(concepts)
+        if any(c.position != n for n, c in enumerate(members)):
+            members.sort(key=lambda c: c.position)
+            if any(c.position != n for n, c in enumerate(members)):
+                return build(concepts)
+        children[parent] = tuple(c.id for c in members)
+    if len(by_id) != len(concepts) or _reachable(children) != active:
+        return build(concepts)
+    return Tree(concepts=by_id, children=children)
+
+
+def _reachable(children: dict[str | None, tuple[str, ...]]) -> int:
+    count = 0
+    stack = list(children.get(None, ()))
+    while stack:
+        count += 1
+        stack.extend(children.get(stack.pop(), ()))
+    return count
+
+
 def _at(rule: str, concept: Concept, lines: dict[str, int], **params: object) -> Finding:
     return Finding(rule, ERROR, concept.id, params, line=lines.get(concept.id))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import is_
 
 from .apply import LENIENT, Result, apply_one
 from .changes import (
@@ -55,11 +56,15 @@ def diff(a: Tree, b: Tree) -> list[Change]:
         assert result is Result.APPLIED, change
         changes.append(change)
 
+    current_of, target_of = draft.concepts.get, b.concepts.__getitem__
     for parent in (None, *b.descendants(None)):  # parents before their children
         targets = b.children_of(parent)
         if not targets:
             continue
-        staying = _in_order(targets, draft.children(parent))
+        present = draft.children(parent)
+        if tuple(present) == targets and _same_objects(targets, current_of, target_of):
+            continue  # the same concepts (objects) in the same order: nothing to say
+        staying = _in_order(targets, present)
         previous: str | None = None
         for concept_id in targets:
             target = b.concepts[concept_id]
@@ -89,8 +94,13 @@ def diff(a: Tree, b: Tree) -> list[Change]:
 
     # Concepts that leave the tree; retired one by one with "promote", so their order does
     # not matter for the result: sorted by id for a stable output.
+    in_b = b.concepts.get
     leaving = sorted(
-        c for c, concept in a.concepts.items() if concept.active and not _active_in(b, c)
+        c
+        for c, concept in a.concepts.items()
+        if concept.active
+        and (found := in_b(c)) is not concept  # (the same object: active in b too)
+        and (found is None or not found.active)
     )
     still_retired: list[str] = []
     for gone in b.retired():
@@ -145,6 +155,14 @@ def _edits(current: Concept, target: Concept) -> list[Change]:
     return edits
 
 
+def _same_objects(
+    ids: Sequence[str],
+    current_of: Callable[[str], Concept | None],
+    target_of: Callable[[str], Concept],
+) -> bool:
+    return all(map(is_, map(current_of, ids), map(target_of, ids)))
+
+
 def _in_order(targets: tuple[str, ...], current: Sequence[str]) -> set[str]:
     """The largest set of `targets` already among `current` in the same relative order."""
     where = {concept_id: index for index, concept_id in enumerate(current)}
@@ -166,11 +184,6 @@ def _replaced_first(leaving: list[str], b: Tree) -> list[str]:
         return length
 
     return sorted(leaving, key=lambda c: -chain_length(c))  # stable: ties keep tree order
-
-
-def _active_in(tree: Tree, concept_id: str) -> bool:
-    concept = tree.get(concept_id)
-    return concept is not None and concept.active
 
 
 def _relabel(current: Concept, target: Concept) -> Relabel | None:

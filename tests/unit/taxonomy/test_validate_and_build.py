@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.unit.taxonomy.invariants import check_invariants
-from tests.unit.taxonomy.trees import services
-from workshop.taxonomy.build import build
+from tests.unit.taxonomy.trees import services, trees
+from workshop.taxonomy.build import assemble, build
 from workshop.taxonomy.details import make_details
 from workshop.taxonomy.findings import Severity, TreeError
 from workshop.taxonomy.model import Status, make_concept
@@ -46,9 +50,10 @@ def test_the_example_tree_is_valid():
     ],
     ids=["duplicate id", "cycle of two", "own parent", "dangling parent", "retired parent"],
 )
-def test_structural_faults_always_block(concepts, expected):
+@pytest.mark.parametrize("make", [build, assemble])
+def test_structural_faults_always_block(concepts, expected, make):
     with pytest.raises(TreeError) as error:
-        build(concepts)
+        make(concepts)
     assert rules(error.value.findings) == expected
     assert all(f.severity is Severity.ERROR for f in error.value.findings)
 
@@ -173,3 +178,36 @@ def test_tree_lookups():
     assert tree.descendants("education") == ["schools", "public-schools"]
     assert [c.id for c in tree.walk()][:4] == ["health", "hospitals", "clinics", "insurance"]
     assert tree.active_count() == 8 and len(tree) == 9
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=trees(), data=st.data())
+def test_assembling_a_stored_order_gives_what_build_gives(tree, data):
+    """assemble() takes concepts as a stored version reads back (positions dense among
+    siblings, retired ones without a place); what it gives is build()'s tree, in the same
+    order; given anything else (shuffled, or a position off), it still gives build()'s."""
+    concepts = list(tree.concepts.values())
+    made = assemble(concepts)
+    assert made == build(concepts) and list(made.concepts) == list(tree.concepts)
+    assert {k: v for k, v in made.children.items() if v} == {
+        k: v for k, v in tree.children.items() if v
+    }
+    check_invariants(made)
+    shuffled = data.draw(st.permutations(concepts))
+    assert assemble(shuffled) == build(shuffled)
+    if concepts:
+        n = data.draw(st.integers(0, len(concepts) - 1))
+        off = [replace(c, position=c.position + 1) if i == n else c for i, c in enumerate(concepts)]
+        assert assemble(off) == build(off)
+
+
+def test_assemble_finds_a_cycle_that_hangs_below_nothing():
+    """Every parent present and active, positions dense: only reachability tells."""
+    concepts = [
+        make_concept("root", {"ar": "ج"}),
+        make_concept("a", {"ar": "أ"}, parent="b"),
+        make_concept("b", {"ar": "ب"}, parent="a"),
+    ]
+    with pytest.raises(TreeError) as error:
+        assemble(concepts)
+    assert rules(error.value.findings) == [("cycle", "a"), ("cycle", "b")]
