@@ -54,7 +54,8 @@ class Defaults:
     IMPORT_MAX_UNZIPPED_MB = 300
     PUBLIC_VERSIONS = False  # True: the read API answers without a token
     # How long each process answers "unchanged" polls from the revision it last read
-    # (web/live_polls.py): a change reaches the screens at most this much later.
+    # (web/live_polls.py), and gives the live part it last rendered during a burst of
+    # ballots (web/live_parts.py): a change reaches the screens at most this much later.
     LIVE_POLL_FRESH_SECONDS = 0.1
     # Redis (redis://host:6379/0): exports and rendered fragments kept for every worker
     # process and across restarts. None: each process keeps its own (caching.py).
