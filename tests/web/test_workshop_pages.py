@@ -81,7 +81,8 @@ def test_a_ballot_from_htmx_answers_with_the_panels_live_part(client, hall, peop
     url = f"/workshops/{workshop_id}/ballot"
     refused = client.post(url, data={"round": str(round_id), "choice": "reject"}, headers=HTMX)
     assert refused.status_code == 422 and "<html" not in refused.text
-    assert "الرفض اعتراض: اذكر السبب." in refused.text and 'hx-target="#flashes"' in refused.text
+    assert "الرفض اعتراض: اذكر السبب." in refused.text
+    assert 'hx-target="#ballot-status"' in refused.text  # next to the buttons
     assert "لم تُدلِ جهتك بصوتها بعد." in refused.text
     assert db.session.query(Ballot).count() == 0
     cast = client.post(url, data={"round": str(round_id), "choice": "approve"}, headers=HTMX)

@@ -29,7 +29,7 @@ from ..services.permissions import Permission, require
 from . import live_parts
 from .errors import refusal_status
 from .forms import EmptyForm, attempt, show_error, workshop_form
-from .htmx import flashes_partial, wants_fragment
+from .htmx import wants_fragment
 from .readers import reader, reader_required
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -161,27 +161,27 @@ def ballot(workshop_id: int) -> ResponseReturnValue:
     round_id = request.form.get("round", type=int) or 0
     choice = request.form.get("choice", "")
     reason = request.form.get("reason", "")[:5000]
-    status = 200
+    message, kind, status = _l("Your agency's ballot is recorded."), "success", 200
     if not EmptyForm().validate_on_submit():
-        flash(_l("The form expired; try again."), "error")
-        status = 400
+        message, kind, status = _l("The form expired; try again."), "error", 400
     else:
         try:
             voting.cast(actor, round_id, choice, reason, workshop_id)
-            flash(_l("Your agency's ballot is recorded."), "success")
         except PermissionDenied:
             raise
         except ServiceError as error:
             if isinstance(error, Closed) and not wants_fragment():
                 raise  # the 409 page
-            flash(error.message, "error")
-            status = refusal_status(error)
+            message, kind, status = error.message, "error", refusal_status(error)
     if not wants_fragment():
+        flash(message, kind)
         return _back(workshop_id)
     revision = voting_views.revision(workshop_id)
     html, _tag = live_parts.part(actor, workshop_id, "vote", revision)
-    response = make_response(html + flashes_partial(), status)
-    return _no_store(response)
+    # The message goes next to the buttons, where the thumb is (the page's flash region
+    # is a screen away on a phone).
+    html += render_template("workshops/_ballot_status.html", message=message, kind=kind)
+    return _no_store(make_response(html, status))
 
 
 def _back(workshop_id: int) -> ResponseReturnValue:
