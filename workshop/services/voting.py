@@ -174,11 +174,15 @@ def cast(
             "at": now,
         },
     )
-    workshops.moved_on(held_by)
     # What the audit log keeps of a choice: nothing in a secret vote.
     audit.record(
         actor, "ballot.cast", f"round {round_id}", choice="secret" if secret else chosen.value
     )
+    # Chained now, and the workshop's row updated last: on PostgreSQL both are locks held
+    # to the commit, which every ballot of a burst passes through one at a time; taken in
+    # this order, neither is held while waiting for the other.
+    audit.seal()
+    workshops.moved_on(held_by)
     return int(written[0][0])
 
 
