@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import deque
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
+
+from .web.live_polls import LIVE as LIVE_POLL
 
 # A hall keeps 160 and more phones connected (each polls every second, so none goes idle):
 # waitress's default of 100 connections left the rest waiting unserved, and select() cannot
@@ -49,7 +50,6 @@ class KeepAliveChannel(HTTPChannel):
     task_class = KeepAliveTask
 
 
-LIVE_POLL = re.compile(r"/workshops/[0-9]{1,9}/live/[a-z]+\Z")
 POSTS_AT_ONCE = 2
 
 

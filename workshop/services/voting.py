@@ -142,12 +142,12 @@ def cast(
         else None
     )
     if found is None and workshop_id is not None:  # not the round the panel showed
-        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
+        raise _too_late()
     if found is None:
         raise NotFound(str(_l("No such round.")))
     electorate, held_by, secret = found
     if workshop_id is not None and held_by != workshop_id:
-        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
+        raise _too_late()
     if actor.agency_id is None or actor.agency_id not in electorate:
         raise PermissionDenied(str(_l("Your agency does not vote in this round.")))
     now = utcnow()
@@ -163,7 +163,7 @@ def cast(
     # RETURNING says whether the row was written (the ORM's rowcount is -1 on PostgreSQL).
     written = db.session.connection().execute(_ballot_upsert(dialect), values).all()
     if len(written) != 1:
-        raise Closed(str(_l("The vote has closed: your ballot was not counted.")))
+        raise _too_late()
     db.session.connection().execute(
         _ballot_event(),
         {
@@ -184,6 +184,10 @@ def cast(
     audit.seal()
     workshops.moved_on(held_by)
     return int(written[0][0])
+
+
+def _too_late() -> Closed:
+    return Closed(str(_l("The vote has closed: your ballot was not counted.")))
 
 
 BALLOT_COLUMNS = ("round_id", "agency_id", "choice", "reason", "cast_by_id", "cast_at")

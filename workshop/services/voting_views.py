@@ -131,8 +131,8 @@ def peek(connection: Connection, workshop_id: int) -> Peeked | None:
 
 @dataclass(frozen=True)
 class Mine:
-    """The reader's agency's ballot in the open round: none open (round_id None), not
-    cast, cast (its choice None in a secret vote once closed)."""
+    """The reader's agency's ballot in the workshop's open round (round_id None: no round
+    is open): whether it has cast, and its choice."""
 
     round_id: int | None
     cast: bool

@@ -48,15 +48,6 @@ def flashes_partial() -> str:
     )
 
 
-def cached_render(
-    at: VersionRef, template: str, arguments: tuple[object, ...], context: Callable[[], Any]
-) -> Fragment:
-    """A partial drawn only from published version `at` (and `arguments`), so the same for
-    every reader of a language: rendered once, from `context()`, then kept."""
-    key = (template, browsing.content_key(at), *arguments, str(get_locale()))
-    return browsing.rendered(key, lambda: render_template(template, **context()))
-
-
 def cached_fragment(
     actor: Actor,
     slug: str,
@@ -65,9 +56,10 @@ def cached_fragment(
     arguments: tuple[object, ...],
     context: Callable[[VersionRef], Any],
 ) -> Response:
-    """`cached_render` of version `ref` of `slug` as an htmx answer with its strong ETag.
-    A cached fragment costs one Core query; the version's ORM objects are read only to
-    render a missing one (by number: "latest" may move meanwhile)."""
+    """A partial drawn only from version `ref` of `slug` (and `arguments`), so the same for
+    every reader of a language: rendered once from `context(at)`, then kept, and answered
+    with its strong ETag. A cached fragment costs one Core query; the version's ORM objects
+    are read only to render a missing one (by number: "latest" may move meanwhile)."""
     found = browsing.key_of(actor, slug, ref)
     key = (template, browsing.key_content(found), *arguments, str(get_locale()))
 
