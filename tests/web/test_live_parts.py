@@ -125,3 +125,37 @@ def test_no_line_of_ones_own_without_an_open_round(client, hall, people, sign_in
     sign_in("representative")
     panel = client.get(f"/workshops/{workshop_id}/live/vote", headers=HTMX)
     assert panel.status_code == 200 and 'class="mine"' not in panel.text
+
+
+def test_the_item_is_drawn_once_a_round_and_again_when_its_proposal_changes(
+    make_app, hall, people, monkeypatch
+):
+    """A ballot moves the revision and the tiles are drawn again, but the item (the
+    proposal as a tree diff, which reads the base version) is not; an edit of the proposal
+    (its revision moves on) draws it again, once the workshop moves on."""
+    from workshop.models import AgendaItem
+    from workshop.services import proposals
+
+    workshop_id, item_id = hall
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    reads: list[int] = []
+    base_tree = proposals.base_tree
+    monkeypatch.setattr(proposals, "base_tree", lambda p: reads.append(p.id) or base_tree(p))
+    app = make_app(LIVE_POLL_FRESH_SECONDS=0)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = people["other_representative"].get_id()
+    url = f"/workshops/{workshop_id}/live/projector"
+    before = client.get(url, headers=HTMX)
+    voting.cast(people["representative"], round_id, "approve")
+    after = client.get(url, headers=HTMX)
+    assert after.text.count('class="tile cast') == 1 and before.text.count("tile cast") == 0
+    assert len(reads) == 1
+    proposal = db.session.get(AgendaItem, item_id).proposal
+    assert proposal.title in after.text
+    proposal.title, proposal.revision = "عنوان بعد التعديل", proposal.revision + 1
+    db.session.commit()
+    voting.cast(people["other_representative"], round_id, "abstain")
+    edited = client.get(url, headers=HTMX)
+    assert "عنوان بعد التعديل" in edited.text and len(reads) == 2
+    assert edited.text.count('class="tile cast') == 2

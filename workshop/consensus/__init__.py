@@ -2,7 +2,7 @@
 quorum and thresholds. Its public names are exported here as they are added."""
 
 from .candidate import ConflictNote, Entry, fingerprint, summarize
-from .chain import GENESIS, Break, Link, Verdict, digest, verify
+from .chain import GENESIS, Break, Link, Verdict, digest, middle, verify
 from .lifecycle import (
     EDITABLE,
     FINAL,
@@ -49,6 +49,7 @@ __all__ = [
     "editable",
     "fingerprint",
     "footprint",
+    "middle",
     "next_statuses",
     "overlapping",
     "overlaps",

@@ -45,8 +45,18 @@ def moment(at: datetime) -> str:
 def digest(link: Link, seq: int, prev_hash: str) -> str:
     """The hash of an entry: its fields and the hash before it, as canonical JSON (sorted
     keys, no spaces, UTF-8)."""
-    fields = [
-        seq,
+    return hashlib.sha256(_canonical([seq, *_fields(link), prev_hash])).hexdigest()
+
+
+def middle(link: Link) -> bytes:
+    """The bytes the hash covers between the sequence number and the hash before it: the
+    body is b"[" + seq + b"," + middle + b',"' + prev_hash + b'"]' (for a hexadecimal
+    prev_hash), which lets the database finish the hash once it knows the chain's head."""
+    return _canonical(_fields(link))[1:-1]
+
+
+def _fields(link: Link) -> list[Any]:
+    return [
         moment(link.at),
         link.actor_id,
         link.agency_id,
@@ -54,15 +64,16 @@ def digest(link: Link, seq: int, prev_hash: str) -> str:
         link.target,
         link.details,
         link.note,
-        prev_hash,
     ]
+
+
+def _canonical(fields: list[Any]) -> bytes:
     try:
-        body = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # an integer beyond 64 bits: the same canonical form, more slowly
-        body = json.dumps(
+        return json.dumps(
             fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
-    return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@ chained to the entry before it when that transaction commits (consensus.chain)."
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Generator
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import LargeBinary, Text, bindparam, cast, event, func, literal, select, text
 from sqlalchemy.orm import Session
 
-from ..consensus import GENESIS, Link, Verdict, digest, verify
-from ..models import AuditEntry, Version, db
+from ..consensus import GENESIS, Link, Verdict, digest, middle, verify
+from ..models import AuditEntry, Version, db, utcnow
 from ..taxonomy import paused_gc
 from .permissions import Actor
 from .unit_of_work import mark_audited
@@ -36,6 +37,80 @@ def record(actor: Actor | None, action: str, target: str = "", **details: Any) -
     mark_audited()
 
 
+def record_chained(
+    actor: Actor | None,
+    action: str,
+    target: str,
+    along: Any,
+    along_values: dict[str, Any],
+    **details: Any,
+) -> None:
+    """`record` and `seal` for a transaction's one entry, with `along` (an UPDATE that
+    belongs at the same moment) run last. On PostgreSQL, after the chain lock, one
+    statement reads the head, hashes and inserts the entry and runs `along`, and the
+    commit follows: every transaction that chains waits for that lock, so a burst of 53
+    ballots passes it one at a time, and each statement in there (with the wait for the
+    process's interpreter lock after it) counts 53 times."""
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql" or session.info.get(PENDING):
+        record(actor, action, target, **details)
+        seal(session)
+        session.connection().execute(along, along_values)
+        return
+    values = {
+        "at": utcnow(),
+        "actor_id": actor.id if actor is not None else None,
+        "agency_id": actor.agency_id if actor is not None else None,
+        "action": action,
+        "target": target,
+        "details": json.loads(json.dumps(details, default=str)),
+        "note": "",
+    }
+    link = Link(id=0, seq=None, prev_hash=None, entry_hash=None, **values)
+    connection = session.connection()
+    connection.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK})
+    connection.execute(_chained_insert(along), {**values, **along_values, "middle": middle(link)})
+    mark_audited()
+
+
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+@functools.cache
+def _chained_insert(along: Any) -> Any:
+    """INSERT the entry after the head, hashed as consensus.chain.digest does; with `along`
+    (PostgreSQL: statements in a WITH clause run together)."""
+    table = AuditEntry.__table__
+    chained = table.c.seq.is_not(None)
+    last = select(table.c.seq, table.c.entry_hash).where(chained).order_by(table.c.seq.desc())
+    last = last.limit(1).subquery("last")
+    head = select(
+        (func.coalesce(select(last.c.seq).scalar_subquery(), 0) + 1).label("seq"),
+        func.coalesce(select(last.c.entry_hash).scalar_subquery(), GENESIS).label("prev"),
+    ).cte("head")
+    body = (
+        func.convert_to(literal("[") + cast(head.c.seq, Text) + literal(","), "UTF8")
+        .op("||")(bindparam("middle", type_=LargeBinary))
+        .op("||")(func.convert_to(literal(',"') + head.c.prev + literal('"]'), "UTF8"))
+    )
+    columns = ("at", "actor_id", "agency_id", "action", "target", "details", "note")
+    entry = (
+        table.insert()
+        .from_select(
+            [*columns, "seq", "prev_hash", "entry_hash"],
+            select(
+                *(bindparam(c, type_=table.c[c].type) for c in columns),
+                head.c.seq,
+                head.c.prev,
+                func.encode(func.sha256(body), "hex"),
+            ),
+        )
+        .returning(table.c.entry_hash)
+        .cte("entry")
+    )
+    return select(entry.c.entry_hash).add_cte(along.cte("along"))
+
+
 def seal(session: Session | None = None) -> str:
     """Chain this transaction's new entries after the current head and return the new
     head. Runs by itself before every commit; a publication calls it earlier, to cite the
@@ -46,7 +121,7 @@ def seal(session: Session | None = None) -> str:
         return head(session)
     session.flush()  # on SQLite this takes the write lock: no other chain can move now
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        session.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK})
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.entry_hash)
         .where(AuditEntry.seq.is_not(None))

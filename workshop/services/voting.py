@@ -174,15 +174,17 @@ def cast(
             "at": now,
         },
     )
-    # What the audit log keeps of a choice: nothing in a secret vote.
-    audit.record(
-        actor, "ballot.cast", f"round {round_id}", choice="secret" if secret else chosen.value
+    # What the audit log keeps of a choice: nothing in a secret vote. Chained now, with the
+    # workshop's revision moved on in the same statement: on PostgreSQL both are locks held
+    # to the commit, which every ballot of a burst passes through one at a time.
+    audit.record_chained(
+        actor,
+        "ballot.cast",
+        f"round {round_id}",
+        workshops.next_revision(),
+        {"workshop_id": held_by},
+        choice="secret" if secret else chosen.value,
     )
-    # Chained now, and the workshop's row updated last: on PostgreSQL both are locks held
-    # to the commit, which every ballot of a burst passes through one at a time; taken in
-    # this order, neither is held while waiting for the other.
-    audit.seal()
-    workshops.moved_on(held_by)
     return int(written[0][0])
 
 

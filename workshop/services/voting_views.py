@@ -37,9 +37,6 @@ class Live:
     item: AgendaItem | None  # the item voted on now, or the last one decided
     round: Round | None
     proposal: Proposal | None
-    changes: list[Change] = field(default_factory=list)
-    base: Tree | None = None
-    result: Tree | None = None
     cast: set[int] = field(default_factory=set)  # agencies that have cast
     ballots: dict[int, Ballot] = field(default_factory=dict)  # shown after close, if open vote
     outcome: Outcome | None = None
@@ -47,6 +44,28 @@ class Live:
     tally: Tally | None = None  # while open, when the workshop shows results live
     seconds_left: int | None = None
     objections: list[Ballot] = field(default_factory=list)
+
+    @functools.cached_property
+    def _diff(self) -> tuple[list[Change], Tree | None, Tree | None]:
+        """The item as a tree diff: read when a screen draws the item, which the live parts
+        keep drawn for the round (web/live_parts.py), not on every ballot's revision."""
+        if self.proposal is None:
+            return [], None, None
+        changes = proposals.changes_of(self.proposal)
+        base = proposals.base_tree(self.proposal)
+        return changes, base, apply(base, changes, base=base).tree
+
+    @property
+    def changes(self) -> list[Change]:
+        return self._diff[0]
+
+    @property
+    def base(self) -> Tree | None:
+        return self._diff[1]
+
+    @property
+    def result(self) -> Tree | None:
+        return self._diff[2]
 
     @property
     def is_open(self) -> bool:
@@ -182,27 +201,35 @@ def live(actor: Actor, workshop_id: int) -> Live:
         return state
     state.item = current.item
     state.proposal = current.item.proposal
-    state.changes = proposals.changes_of(state.proposal)
-    state.base = proposals.base_tree(state.proposal)
-    state.result = apply(state.base, state.changes, base=state.base).tree
-    ballots = list(
-        db.session.scalars(
-            select(Ballot)
-            .where(Ballot.round_id == current.id)
-            .options(joinedload(Ballot.agency))  # the objections name their agency
-        )
-    )
-    state.cast = {b.agency_id for b in ballots}
     if current.closed_at is None and current.closes_at is not None:
         state.seconds_left = max(0, int((as_utc(current.closes_at) - utcnow()).total_seconds()))
     if current.outcome:
+        ballots = list(
+            db.session.scalars(
+                select(Ballot)
+                .where(Ballot.round_id == current.id)
+                .options(joinedload(Ballot.agency))  # the objections name their agency
+            )
+        )
+        state.cast = {b.agency_id for b in ballots}
         state.outcome = Outcome.from_record(current.outcome)
         if not workshop.secret:
             state.ballots = {b.agency_id: b for b in ballots}
             state.objections = [b for b in ballots if b.choice == Choice.REJECT.value]
-    elif not workshop.results_hidden and not workshop.secret:
-        state.tally = Tally.of(Choice(b.choice) for b in ballots if b.choice)
+        return state
+    # While the round is open (every revision of a burst of ballots): plain rows.
+    cast = db.session.execute(_cast_query(), {"round_id": current.id}).all()
+    state.cast = {agency_id for agency_id, _choice in cast}
+    if not workshop.results_hidden and not workshop.secret:
+        state.tally = Tally.of(Choice(choice) for _agency_id, choice in cast if choice)
     return state
+
+
+@functools.cache
+def _cast_query() -> Select[int, str | None]:
+    return select(Ballot.agency_id, Ballot.choice).where(
+        Ballot.round_id == bindparam("round_id", type_=Integer)
+    )
 
 
 def _last_round(workshop: Workshop) -> Round | None:
@@ -225,6 +252,41 @@ def seats(workshop: Workshop) -> list[Seat]:
             .options(contains_eager(Seat.agency))
             .order_by(Agency.code)
         )
+    )
+
+
+@dataclass(frozen=True)
+class TileAgency:
+    """What a projector's tile shows of an agency (read as plain rows on every revision of
+    a burst, not as 106 ORM objects)."""
+
+    code: str
+    name_ar: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+
+@dataclass(frozen=True)
+class Tile:
+    agency_id: int
+    agency: TileAgency
+
+
+def tiles(workshop_id: int) -> list[Tile]:
+    """The electorate by agency code, as the projector's tiles show it."""
+    rows = db.session.execute(_tiles_query(), {"workshop_id": workshop_id})
+    return [Tile(row[0], TileAgency(row[1], row[2], row[3])) for row in rows]
+
+
+@functools.cache
+def _tiles_query() -> Select[int, str, str, str]:
+    return (
+        select(Seat.agency_id, Agency.code, Agency.name_ar, Agency.name_en)
+        .join(Agency, Agency.id == Seat.agency_id)
+        .where(Seat.workshop_id == bindparam("workshop_id", type_=Integer))
+        .order_by(Agency.code)
     )
 
 

@@ -125,11 +125,12 @@ def moved_on(workshop_id: int) -> None:
     """Screens polling the workshop see something new (one indexed update, on the session's
     connection: a burst of ballots runs it 53 times, and the ORM's update cost three times
     the statement)."""
-    db.session.connection().execute(_next_revision(), {"workshop_id": workshop_id})
+    db.session.connection().execute(next_revision(), {"workshop_id": workshop_id})
 
 
 @functools.cache
-def _next_revision() -> Any:
+def next_revision() -> Any:
+    """The UPDATE that moves a workshop's revision on (its id bound as `workshop_id`)."""
     table = Workshop.__table__
     return (
         table.update()

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from ..caching import BoundedCache
 from ..services import voting_views
@@ -64,6 +65,10 @@ class LatestParts:
 
 
 SHARED = LatestParts(KEPT)
+# The item voted on, drawn as a tree diff, by what decides it: it stays the same through a
+# round's every ballot, and reading the proposal's base version to draw it cost more than
+# the rest of a live part.
+ITEMS: BoundedCache[Markup] = BoundedCache(KEPT)
 # The reader's own line of the ballot panel, by what decides its words: a handful of texts.
 MINE: BoundedCache[str] = BoundedCache(64)
 
@@ -96,6 +101,21 @@ def part(actor: Actor, workshop_id: int, screen: str, revision: str) -> tuple[st
     return html, shared.revision
 
 
+def item_part(state: voting_views.Live) -> Markup:
+    language = str(get_locale())
+    proposal, current = state.proposal, state.round
+    key: Hashable = ("none", language)
+    if proposal is not None and current is not None:
+        words = state.rule_words(language)
+        # A proposal's every edit moves its revision on; agencies are never renamed. The
+        # join code tells apart workshops that another database gave the same ids.
+        key = (state.workshop.join_code, current.id, current.number, proposal.id)
+        key += (proposal.revision, words, language)
+    return ITEMS.get_or_make(
+        key, lambda: Markup(render_template("workshops/_item.html", state=state))
+    )
+
+
 def render(actor: Actor, workshop_id: int, screen: str) -> str:
     state = voting_views.live(actor, workshop_id)
     return render_template(f"workshops/_{screen}_live.html", **context(state, screen))
@@ -108,7 +128,14 @@ def context(state: voting_views.Live, screen: str) -> dict[str, Any]:
         "state": state,
         "workshop": workshop,
         "screen": screen,
-        "seats": voting_views.seats(workshop),
+        "seats": (
+            voting_views.seats(workshop)
+            if screen == "console"  # its roll call shows each seat's attendance
+            else voting_views.tiles(workshop.id)
+            if screen == "projector"
+            else []
+        ),
+        "item": item_part(state),
         "choices": voting_views.agenda_choices(workshop) if screen == "console" else [],
         "button": EmptyForm(formdata=None),
         "revision": workshop.revision,

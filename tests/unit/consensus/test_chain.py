@@ -3,13 +3,14 @@ is found, at the first entry it breaks."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workshop.consensus.chain import GENESIS, Link, digest, verify
+from workshop.consensus.chain import GENESIS, Link, digest, middle, verify
 
 START = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 details = st.dictionaries(
@@ -90,3 +91,19 @@ def test_a_rewritten_tail_is_found_by_the_cited_head(raw, data):
     rewritten = chained(forged)
     assert verify(rewritten).ok
     assert not verify(rewritten, [(1, cited)]).ok
+
+
+@given(
+    entries,
+    st.integers(1, 2**40),
+    st.binary(min_size=32, max_size=32).map(bytes.hex),
+    st.integers(-(2**70), 2**70),
+)
+def test_the_hash_finished_from_the_middle_is_the_digest(raw, seq, prev, big):
+    """What the database finishes on PostgreSQL (services.audit.record_chained): the
+    sequence number and the hash before it around the middle bytes, hashed again."""
+    action, target, data = raw[0]
+    for details_ in (data, {**data, "n": big}):  # (beyond 64 bits: the slower canonical form)
+        link = Link(1, None, START, 7, None, action, target, details_, "ملاحظة", None, None)
+        body = b"[%d," % seq + middle(link) + b',"' + prev.encode() + b'"]'
+        assert hashlib.sha256(body).hexdigest() == digest(link, seq, prev)
