@@ -8,6 +8,8 @@ import json
 from collections.abc import Generator
 from typing import Any
 
+import orjson
+import psycopg
 from sqlalchemy import LargeBinary, Text, bindparam, cast, event, func, literal, select, text
 from sqlalchemy.orm import Session
 
@@ -68,9 +70,28 @@ def record_chained(
     }
     link = Link(id=0, seq=None, prev_hash=None, entry_hash=None, **values)
     connection = session.connection()
-    connection.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK})
-    connection.execute(_chained_insert(along), {**values, **along_values, "middle": middle(link)})
+    compiled = _compiled(along, connection.dialect)
+    values = {**values, **along_values, "middle": middle(link)}
+    values["details"] = orjson.dumps(values["details"]).decode()
+    parameters = {**compiled.construct_params(values), "key": CHAIN_LOCK}
+    # The lock and the statement in one query string: the server runs the statement the
+    # moment the lock is granted (with a snapshot of its own, taken then), with no round
+    # trip back to this process in between. Only client-side binding takes two statements.
+    with psycopg.ClientCursor(connection.connection.dbapi_connection) as cursor:
+        cursor.execute(compiled.string, parameters)
+        cursor.nextset()
+        chained = cursor.fetchall()
+    if len(chained) != 1:
+        raise RuntimeError("the audit entry was not written")
     mark_audited()
+
+
+@functools.cache
+def _compiled(along: Any, dialect: Any) -> Any:
+    statement = _chained_insert(along)
+    compiled = statement.compile(dialect=dialect)
+    compiled.string = f"SELECT pg_advisory_xact_lock(%(key)s);\n{compiled.string}"
+    return compiled
 
 
 _CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
