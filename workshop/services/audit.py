@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 from collections.abc import Generator
 from typing import Any
 
@@ -77,7 +78,8 @@ def record_chained(
     # The lock and the statement in one query string: the server runs the statement the
     # moment the lock is granted (with a snapshot of its own, taken then), with no round
     # trip back to this process in between. Only client-side binding takes two statements.
-    with psycopg.ClientCursor(connection.connection.dbapi_connection) as cursor:
+    raw = typing.cast(psycopg.Connection[Any], connection.connection.dbapi_connection)
+    with psycopg.ClientCursor(raw) as cursor:
         cursor.execute(compiled.string, parameters)
         cursor.nextset()
         chained = cursor.fetchall()
@@ -103,8 +105,8 @@ def _chained_insert(along: Any) -> Any:
     (PostgreSQL: statements in a WITH clause run together)."""
     table = AuditEntry.__table__
     chained = table.c.seq.is_not(None)
-    last = select(table.c.seq, table.c.entry_hash).where(chained).order_by(table.c.seq.desc())
-    last = last.limit(1).subquery("last")
+    newest = select(table.c.seq, table.c.entry_hash).where(chained).order_by(table.c.seq.desc())
+    last = newest.limit(1).subquery("last")
     head = select(
         (func.coalesce(select(last.c.seq).scalar_subquery(), 0) + 1).label("seq"),
         func.coalesce(select(last.c.entry_hash).scalar_subquery(), GENESIS).label("prev"),
