@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from workshop.models import AuditEntry, Candidate, Proposal, Version, db
 from workshop.services import candidates, proposals, publication
@@ -205,6 +206,49 @@ def test_two_publishers_at_once_one_wins_the_other_is_told(app, two_sides, peopl
     assert "v3" in results and len(results) == 2
     assert any("published or replaced a moment ago" in r for r in results)
     assert db.session.scalar(select(func.count()).select_from(Version)) == 3
+
+
+def test_two_builds_at_once_leave_one_current_candidate(app, two_sides, people):
+    """Both builds succeed, one after the other: the later replaces the earlier, and the
+    database holds one built candidate per taxonomy (a unique index, whatever the code)."""
+    coordinator_id = people["coordinator"].id
+    db.session.remove()
+    start = threading.Barrier(2)
+    built: list[int] = []
+
+    def build() -> None:
+        with app.app_context():
+            from workshop.models import User
+
+            user = db.session.get(User, coordinator_id)
+            db.session.close()
+            start.wait(timeout=30)
+            try:
+                built.append(candidates.build(user, "gov").id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = dict(db.session.execute(select(Candidate.id, Candidate.status)).all())
+    assert sorted(statuses) == sorted(built)
+    assert sorted(statuses.values()) == ["built", "replaced"]
+    assert statuses[max(built)] == "built"
+    db.session.add(
+        Candidate(
+            taxonomy_id=db.session.get(Candidate, max(built)).taxonomy_id,
+            base_number=1,
+            order=[],
+            report=[],
+            fingerprint="x",
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 STEPS = [

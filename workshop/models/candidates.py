@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User
@@ -17,7 +17,17 @@ from .versions import Taxonomy, Version
 
 class Candidate(db.Model):  # type: ignore[name-defined]
     __tablename__ = "merge_candidate"
-    __table_args__ = (Index("ix_merge_candidate_taxonomy_id_status", "taxonomy_id", "status"),)
+    __table_args__ = (
+        Index("ix_merge_candidate_taxonomy_id_status", "taxonomy_id", "status"),
+        # One current candidate per taxonomy, whatever two builds at the same moment do.
+        Index(
+            "uq_merge_candidate_one_built",
+            "taxonomy_id",
+            unique=True,
+            sqlite_where=text("status = 'built'"),
+            postgresql_where=text("status = 'built'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     taxonomy_id: Mapped[int] = mapped_column(ForeignKey("taxonomy.id"))

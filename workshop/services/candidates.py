@@ -105,6 +105,11 @@ def build(actor: Actor, slug: str, order: Sequence[int] | None = None, note: str
     """Merge the approved proposals onto the latest version, as the new current candidate
     (the one before is replaced; both are kept)."""
     taxonomy = taxonomies.get_taxonomy(slug)
+    # Builds of one taxonomy take turns (on PostgreSQL, on the taxonomy's row; SQLite writes
+    # one at a time): the later one reads the earlier's candidate and replaces it.
+    db.session.execute(
+        select(Taxonomy.id).where(Taxonomy.id == taxonomy.id).with_for_update(key_share=True)
+    )
     queue = [p.id for p in approved(taxonomy)]
     if not queue:
         raise ServiceError(str(_l("No approved proposal is waiting to be merged.")))
