@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.databases import shared_extensions
 from workshop import create_app
 
 
@@ -45,6 +46,7 @@ def scratch_schema(database_url: str | None) -> Iterator[str | None]:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as connection:
+        shared_extensions(connection)
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     joiner = "&" if "?" in database_url else "?"
     try:

@@ -39,6 +39,7 @@ def postgres_database() -> Iterator[str]:
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as connection:
+        shared_extensions(connection)
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
@@ -46,6 +47,22 @@ def postgres_database() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def shared_extensions(connection: sa.Connection) -> None:
+    """pg_trgm in public, once for every run: created by a run's migration it would live in
+    that run's schema, and go (with the search indexes of every other run) when the schema
+    is dropped; a run stopped before dropping it left every later run without it."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(7352)"))  # runs side by side
+    connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    found = connection.scalar(
+        sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
+    )
+    if found != "public":
+        connection.execute(sa.text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
 
 
 def empty_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:

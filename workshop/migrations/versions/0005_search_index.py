@@ -10,6 +10,7 @@ trigram index (pg_trgm) that plain LIKE '%...%' uses. Revisions are never update
 indexes are only ever added to. These objects are specific to one engine and live outside
 the SQLAlchemy models (tests/web/test_migrations.py leaves them out of the comparison).
 """
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -38,9 +39,18 @@ def upgrade():
         )
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # The operator class named by the schema the extension lives in: a database whose
+    # extension sits outside this schema's search path (installed once, in public, for
+    # several schemas) has it all the same.
+    schema = op.get_bind().scalar(
+        sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
+    )
     op.execute(
         "CREATE INDEX ix_concept_revision_search_trgm ON concept_revision "
-        "USING gin (search_text gin_trgm_ops)"
+        f'USING gin (search_text "{schema}".gin_trgm_ops)'
     )
 
 
