@@ -32,12 +32,16 @@ def record(actor: Actor | None, action: str, target: str = "", **details: Any) -
         agency_id=actor.agency_id if actor is not None else None,
         action=action,
         target=target,
-        # As the JSON column gives it back, so that the hash reads the same later.
-        details=json.loads(json.dumps(details, default=str)),
+        details=_as_stored(details),
     )
     session.add(entry)
     session.info.setdefault(PENDING, []).append(entry)
     mark_audited()
+
+
+def _as_stored(details: dict[str, Any]) -> Any:
+    """The details as the JSON column gives them back, so that the hash reads the same later."""
+    return json.loads(json.dumps(details, default=str))
 
 
 def record_chained(
@@ -66,15 +70,15 @@ def record_chained(
         "agency_id": actor.agency_id if actor is not None else None,
         "action": action,
         "target": target,
-        "details": json.loads(json.dumps(details, default=str)),
+        "details": _as_stored(details),
         "note": "",
     }
     link = Link(id=0, seq=None, prev_hash=None, entry_hash=None, **values)
     connection = session.connection()
     compiled = _compiled(along, connection.dialect)
-    values = {**values, **along_values, "middle": middle(link)}
-    values["details"] = orjson.dumps(values["details"]).decode()
-    parameters = {**compiled.construct_params(values), "key": CHAIN_LOCK}
+    bound = {**values, "details": orjson.dumps(values["details"]).decode()}
+    bound.update(along_values, middle=middle(link))
+    parameters = {**compiled.construct_params(bound), "key": CHAIN_LOCK}
     # The lock and the statement in one query string: the server runs the statement the
     # moment the lock is granted (with a snapshot of its own, taken then), with no round
     # trip back to this process in between. Only client-side binding takes two statements.

@@ -25,6 +25,7 @@ from ..models import (
     db,
     utcnow,
 )
+from ..models.base import BilingualName
 from ..taxonomy import Change, Tree, apply
 from . import proposals, voting, workshops
 from .errors import NotFound
@@ -264,8 +265,7 @@ class TileAgency:
     name_ar: str
     name_en: str
 
-    def name(self, locale: str) -> str:
-        return self.name_ar if locale == "ar" else self.name_en
+    name = BilingualName.name  # as the Agency it stands for names itself
 
 
 @dataclass(frozen=True)
