@@ -21,35 +21,35 @@ hall = test_workshop_pages.hall  # a workshop with an item, everyone present
 
 def test_a_revision_is_rendered_once_and_kept():
     parts, renders = LatestParts(8), []
-    first = parts.get("k", "r1", 0.0, lambda: renders.append(1) or "one")
-    again = parts.get("k", "r1", 0.0, lambda: renders.append(1) or "other")
+    first = parts.get("k", "r1", 0.0, lambda: renders.append(1) or ("one", 1))
+    again = parts.get("k", "r1", 0.0, lambda: renders.append(1) or ("other", 1))
     assert (first.html, again.html, first.revision) == ("one", "one", "r1") and renders == [1]
 
 
 def test_within_the_window_the_last_part_is_given_with_its_own_revision():
     parts = LatestParts(8)
-    parts.get("k", "r1", 0.2, lambda: "one")
+    parts.get("k", "r1", 0.2, lambda: ("one", 1))
     within = parts.get("k", "r2", 0.2, lambda: pytest.fail("rendered within the window"))
     assert (within.revision, within.html) == ("r1", "one")  # its tag says what it shows
     time.sleep(0.25)
-    after = parts.get("k", "r2", 0.2, lambda: "two")
+    after = parts.get("k", "r2", 0.2, lambda: ("two", 1))
     assert (after.revision, after.html) == ("r2", "two")
 
 
 def test_without_a_window_every_new_revision_is_rendered():
     parts = LatestParts(8)
-    parts.get("k", "r1", 0.0, lambda: "one")
-    assert parts.get("k", "r2", 0.0, lambda: "two").html == "two"
-    assert parts.get("other", "r2", 0.0, lambda: "three").html == "three"  # keys apart
+    parts.get("k", "r1", 0.0, lambda: ("one", 1))
+    assert parts.get("k", "r2", 0.0, lambda: ("two", 1)).html == "two"
+    assert parts.get("other", "r2", 0.0, lambda: ("three", 1)).html == "three"  # keys apart
 
 
 def test_phones_that_see_a_new_revision_at_once_wait_for_one_render():
     parts, renders, gate = LatestParts(8), [], threading.Event()
 
-    def render() -> str:
+    def render() -> tuple[str, int]:
         renders.append(1)
         gate.wait(5)
-        return "new"
+        return "new", 1
 
     answers: list[str] = []
     threads = [
@@ -159,3 +159,37 @@ def test_the_item_is_drawn_once_a_round_and_again_when_its_proposal_changes(
     edited = client.get(url, headers=HTMX)
     assert "عنوان بعد التعديل" in edited.text and len(reads) == 2
     assert edited.text.count('class="tile cast') == 2
+
+
+def test_a_counted_ballot_is_answered_with_its_rounds_latest_part_and_its_own_line(
+    make_app, hall, people, monkeypatch
+):
+    """The answer to a ballot confirms the agency's ballot; the hall's count in it may be
+    the latest part of that round (the next poll brings the new count), but never a part
+    of another round, and never a part drawn for this answer when one is there."""
+    workshop_id, item_id = hall
+    first_round = voting.open_round(people["coordinator"], item_id).id
+    app = make_app(LIVE_POLL_FRESH_SECONDS=0)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = people["representative"].get_id()
+    url = f"/workshops/{workshop_id}/live/vote"
+    shown = client.get(url, headers=HTMX).text  # this process now has the round's part
+    drawn: list[int] = []
+    live = voting_views.live
+    monkeypatch.setattr(voting_views, "live", lambda *a: drawn.append(1) or live(*a))
+    ballot = f"/workshops/{workshop_id}/ballot"
+    answer = client.post(
+        ballot, data={"round": first_round, "choice": "reject", "reason": "لا"}, headers=HTMX
+    )
+    assert answer.status_code == 200 and drawn == []
+    assert "صوت جهتك: رفض." in answer.text and shown.split('<p class="mine"')[0] in answer.text
+    poll = client.get(url, headers=HTMX)  # the next poll has the count, and the same line
+    assert drawn == [1] and "صوت جهتك: رفض." in poll.text
+    voting.close(people["coordinator"], first_round)
+    voting.reopen(people["coordinator"], item_id, "تصويت ثانٍ")
+    second_round = voting.open_round_of(workshop_id).id
+    answer = client.post(ballot, data={"round": second_round, "choice": "approve"}, headers=HTMX)
+    # The process's latest part shows the first round: a new one is drawn for the answer.
+    assert answer.status_code == 200 and len(drawn) == 2
+    assert "صوت جهتك: موافقة." in answer.text

@@ -7,12 +7,14 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import Factory
-from workshop.models import Agency, Ballot, BallotEvent, Proposal, Role, Round, User, db
-from workshop.services import proposals, voting, workshops
+from workshop.models import Agency, Ballot, BallotEvent, Proposal, Role, Round, User, Workshop, db
+from workshop.services import audit, proposals, voting, workshops
+from workshop.services.audit import check_chain
 from workshop.services.errors import Closed, PermissionDenied, ServiceError
+from workshop.services.unit_of_work import unit_of_work, use_case
 
 
 def open_proposal(author) -> int:
@@ -234,3 +236,41 @@ def test_a_decided_vote_is_reopened_with_a_reason(hall, people):
     assert proposal.status == "voting" and proposal.events[-1].note == "خطأ في العدّ"
     with pytest.raises(ServiceError, match="Only a decided item"):
         voting.reopen(coordinator, item_id, "مرة أخرى")
+
+
+def test_a_ballot_inside_a_larger_unit_commits_with_it(app, people, published):
+    """A ballot's last step commits on PostgreSQL (audit.commit_chained), but only as the
+    outermost unit of work: inside another, the whole still rolls back together."""
+    _workshop_id, item_id = workshop_with(
+        people["coordinator"], open_proposal(people["representative"])
+    )
+    round_id = voting.open_round(people["coordinator"], item_id).id
+    before = check_chain()
+    with pytest.raises(RuntimeError, match="after the ballot"), unit_of_work():
+        voting.cast(people["representative"], round_id, "approve")
+        raise RuntimeError("after the ballot")
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert check_chain().entries == before.entries
+
+
+def test_nothing_may_follow_a_committing_last_step(app, people, published):
+    """On PostgreSQL what followed would be a transaction of its own: the unit refuses to
+    end. On SQLite the unit commits as usual, all together."""
+    workshop_id, _item = workshop_with(
+        people["coordinator"], open_proposal(people["representative"])
+    )
+    coordinator = people["coordinator"]
+
+    @use_case()
+    def chained_then_more(actor, workshop_id):
+        audit.commit_chained(
+            actor, "test.chained", "", workshops.next_revision(), {"workshop_id": workshop_id}
+        )
+        db.session.execute(update(Workshop).values(place="بعد"))
+
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(RuntimeError, match="went on after its committing last step"):
+            chained_then_more(coordinator, workshop_id)
+    else:
+        chained_then_more(coordinator, workshop_id)
+        assert db.session.get(Workshop, workshop_id).place == "بعد"

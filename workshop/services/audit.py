@@ -18,7 +18,7 @@ from ..consensus import GENESIS, Link, Verdict, digest, middle, verify
 from ..models import AuditEntry, Version, db, utcnow
 from ..taxonomy import paused_gc
 from .permissions import Actor
-from .unit_of_work import mark_audited
+from .unit_of_work import committed_early, mark_audited, outermost
 
 PENDING = "workshop.audit.pending"  # entries of this transaction not chained yet
 CHAIN_LOCK = 0x6175_6469_74  # PostgreSQL advisory lock: one transaction chains at a time
@@ -58,12 +58,43 @@ def record_chained(
     commit follows: every transaction that chains waits for that lock, so a burst of 53
     ballots passes it one at a time, and each statement in there (with the wait for the
     process's interpreter lock after it) counts 53 times."""
+    _chain(actor, action, target, along, along_values, details, commit=False)
+
+
+def commit_chained(
+    actor: Actor | None,
+    action: str,
+    target: str,
+    along: Any,
+    along_values: dict[str, Any],
+    **details: Any,
+) -> None:
+    """`record_chained` as a use case's last step, with its commit. On PostgreSQL, in the
+    outermost unit of work, the COMMIT goes in the same query string: the chain lock is
+    released by the server the moment the entry is durable, not a round trip and an
+    interpreter-lock wait later. Nothing may follow it in the unit (the unit of work
+    refuses to end otherwise). Elsewhere it is `record_chained`, and the unit commits."""
+    _chain(actor, action, target, along, along_values, details, commit=True)
+
+
+def _chain(
+    actor: Actor | None,
+    action: str,
+    target: str,
+    along: Any,
+    along_values: dict[str, Any],
+    details: dict[str, Any],
+    commit: bool,
+) -> None:
     session = db.session()
     if session.get_bind().dialect.name != "postgresql" or session.info.get(PENDING):
         record(actor, action, target, **details)
         seal(session)
         session.connection().execute(along, along_values)
         return
+    commit = commit and outermost()
+    if commit:
+        session.flush()  # what the ORM holds goes into the same commit
     values = {
         "at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
@@ -75,7 +106,7 @@ def record_chained(
     }
     link = Link(id=0, seq=None, prev_hash=None, entry_hash=None, **values)
     connection = session.connection()
-    compiled = _compiled(along, connection.dialect)
+    compiled = _compiled(along, connection.dialect, commit)
     bound = {**values, "details": orjson.dumps(values["details"]).decode()}
     bound.update(along_values, middle=middle(link))
     parameters = {**compiled.construct_params(bound), "key": CHAIN_LOCK}
@@ -90,13 +121,17 @@ def record_chained(
     if len(chained) != 1:
         raise RuntimeError("the audit entry was not written")
     mark_audited()
+    if commit:
+        committed_early(raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
 
 
 @functools.cache
-def _compiled(along: Any, dialect: Any) -> Any:
+def _compiled(along: Any, dialect: Any, commit: bool) -> Any:
     statement = _chained_insert(along)
     compiled = statement.compile(dialect=dialect)
     compiled.string = f"SELECT pg_advisory_xact_lock(%(key)s);\n{compiled.string}"
+    if commit:
+        compiled.string += ";\nCOMMIT"
     return compiled
 
 

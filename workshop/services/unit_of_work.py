@@ -24,6 +24,7 @@ A = TypeVar("A", bound=Actor | None)
 DEPTH = "workshop.unit_of_work.depth"
 WROTE = "workshop.unit_of_work.wrote"
 AUDITED = "workshop.unit_of_work.audited"
+COMMITTED = "workshop.unit_of_work.committed"  # by its last statement (audit.commit_chained)
 
 
 class Unaudited(RuntimeError):
@@ -41,7 +42,7 @@ def unit_of_work(audited: bool = True) -> Iterator[Session]:
     session = db.session()
     depth = session.info.get(DEPTH, 0)
     if depth == 0:
-        session.info[WROTE] = session.info[AUDITED] = False
+        session.info[WROTE] = session.info[AUDITED] = session.info[COMMITTED] = False
     session.info[DEPTH] = depth + 1
     try:
         yield session
@@ -49,6 +50,9 @@ def unit_of_work(audited: bool = True) -> Iterator[Session]:
             session.flush()
             if audited and session.info[WROTE] and not session.info[AUDITED]:
                 raise Unaudited("a use case wrote without an audit entry")
+            if session.info[COMMITTED] and _in_transaction(session):
+                # Whatever ran after the commit would be a transaction of its own.
+                raise RuntimeError("a use case went on after its committing last step")
             session.commit()
     except OperationalError as error:
         session.rollback()
@@ -83,6 +87,25 @@ def use_case(
         return run
 
     return decorate
+
+
+def outermost() -> bool:
+    """Whether the current unit of work is the outermost one (its end commits)."""
+    return bool(db.session().info.get(DEPTH) == 1)
+
+
+def committed_early(idle: bool) -> None:
+    """Called when the unit's last statement has committed it (`idle`: the connection says
+    no transaction is open any more)."""
+    if not idle:
+        raise RuntimeError("the committing statement left a transaction open")
+    db.session().info[COMMITTED] = True
+
+
+def _in_transaction(session: Session) -> bool:
+    raw = session.connection().connection.dbapi_connection
+    status = getattr(getattr(raw, "info", None), "transaction_status", None)
+    return status is not None and status.name != "IDLE"
 
 
 def mark_audited() -> None:

@@ -175,9 +175,10 @@ def cast(
         },
     )
     # What the audit log keeps of a choice: nothing in a secret vote. Chained now, with the
-    # workshop's revision moved on in the same statement: on PostgreSQL both are locks held
-    # to the commit, which every ballot of a burst passes through one at a time.
-    audit.record_chained(
+    # workshop's revision moved on in the same statement, and committed in the same query
+    # string: on PostgreSQL both are locks held to the commit, which every ballot of a
+    # burst passes through one at a time.
+    audit.commit_chained(
         actor,
         "ballot.cast",
         f"round {round_id}",

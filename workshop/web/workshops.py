@@ -176,8 +176,12 @@ def ballot(workshop_id: int) -> ResponseReturnValue:
     if not wants_fragment():
         flash(message, kind)
         return _back(workshop_id)
-    revision = voting_views.revision(workshop_id)
-    html, _tag = live_parts.part(actor, workshop_id, "vote", revision)
+    if status == 200:
+        mine = voting_views.Mine(round_id, True, choice)
+        html = live_parts.ballot_answer(actor, workshop_id, mine)
+    else:
+        revision = voting_views.revision(workshop_id)
+        html, _tag = live_parts.part(actor, workshop_id, "vote", revision)
     # The message goes next to the buttons, where the thumb is (the page's flash region
     # is a screen away on a phone).
     html += render_template("workshops/_ballot_status.html", message=message, kind=kind)
