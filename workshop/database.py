@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, exc
 
 from .models import db
+
+# A pooled connection idle for longer than this is tested before use (the database may have
+# restarted meanwhile). Testing every one, as pool_pre_ping does, was a round trip in front
+# of every request: two for each poll of a hall's 160 phones, and the same for each ballot.
+IDLE_PING_SECONDS = 5.0
+IDLE_SINCE = "workshop.idle_since"
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +24,25 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        dialect = engine.dialect
+
+        def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            idle_since = record.info.get(IDLE_SINCE)
+            if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+                return
+            try:
+                dialect.do_ping(dbapi_connection)
+            except Exception as error:
+                # The pool drops this connection and checks out another (new if need be).
+                raise exc.DisconnectionError(f"a pooled connection failed: {error}") from error
+
+        event.listen(engine, "checkin", _note_idle)
+        event.listen(engine, "checkout", ping_if_idle)
+
+
+def _note_idle(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info[IDLE_SINCE] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

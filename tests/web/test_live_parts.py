@@ -66,9 +66,9 @@ def test_phones_that_see_a_new_revision_at_once_wait_for_one_render():
 
 
 def test_a_poll_in_a_burst_gets_the_recent_part_tagged_with_its_revision(make_app, hall, people):
-    """As configured by default (0.1 s): a ballot moved the revision, and a phone asking
-    right after gets the part of a moment ago under that moment's tag; its next poll (a
-    second later in the hall) gets the ballot."""
+    """With a window of 0.1 s (the default is 0.25 s): a ballot moved the revision, and a
+    phone asking right after gets the part of a moment ago under that moment's tag; its
+    next poll (a second later in the hall) gets the ballot."""
     workshop_id, item_id = hall
     round_id = voting.open_round(people["coordinator"], item_id).id
     app = make_app(LIVE_POLL_FRESH_SECONDS=0.1)

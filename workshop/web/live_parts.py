@@ -7,7 +7,7 @@ revision for the hall's phones and the projector cost more than the ballots them
 and the polls queued behind it for a second. A part rendered less than the window ago is
 given instead, with the revision it was rendered for as its tag: the next poll sees that
 the revision moved on and gets the newer part, so a screen lags the database by that
-window at most (0.1 s against a target of 2 s).
+window at most (0.25 s against a target of 2 s).
 
 A ballot's own answer takes the latest part of its round at any age, with the reader's own
 line as the ballot made it: what the answer confirms is the agency's ballot, and reading

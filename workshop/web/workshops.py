@@ -26,7 +26,7 @@ from flask_login import current_user, login_required
 from ..services import taxonomies, voting, voting_views, workshops
 from ..services.errors import Closed, PermissionDenied, ServiceError
 from ..services.permissions import Permission, require
-from . import live_parts
+from . import live_parts, live_polls
 from .errors import refusal_status
 from .forms import EmptyForm, attempt, show_error, workshop_form
 from .htmx import wants_fragment
@@ -122,7 +122,7 @@ def live(workshop_id: int, screen: str) -> ResponseReturnValue:
     the reader as every fragment does (web/readers.py)."""
     if screen not in SCREENS:
         return redirect(url_for("workshops.vote", workshop_id=workshop_id), 303)
-    revision = voting_views.revision(workshop_id)
+    revision = live_polls.peeked(request.environ, workshop_id) or voting_views.revision(workshop_id)
     held = request.if_none_match.as_set(include_weak=True)
     if any(t.startswith(f"{revision}-") and t.endswith(f"-{screen}") for t in held):
         response = make_response("", 304)
