@@ -6,7 +6,7 @@ Only this module knows the table layout; the services above it speak in engine T
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,7 +41,7 @@ from ..taxonomy import (
 )
 from ..taxonomy import details as concept_details
 from ..taxonomy.formats import concept_record
-from . import order_keys
+from . import order_keys, pairs
 
 Progress = Callable[[int], None]
 CHUNK = 2000
@@ -188,25 +188,20 @@ def _tree_beside(rows: Sequence[Any], kept: Tree, kept_number: int) -> Tree:
 
 
 def _pair(rows: list[Any], old: int, new: int) -> tuple[Tree, Tree]:
-    """The two trees of read_pair. Its temporaries (the rows, the keys) are freed when it
-    returns, while the cycle collector is still paused: the collection that follows then
-    looks at the trees' objects only."""
-    sides = []
-    for number in (old, new):
-        seen = [r for r in rows if r[-2] <= number and (r[-1] is None or r[-1] > number)]
-        sides.append((seen, ranks(seen)))
-    made: dict[tuple[int, int], Concept] = {}  # (row, position): a concept of both
+    """The two trees of read_pair: `old` from its rows, `new` from `old` and the rows only
+    one of them has (storage/pairs.py), or whole if those make no tree. Its temporaries
+    (the rows, the keys) are freed when it returns, while the cycle collector is still
+    paused: the collection that follows then looks at the trees' objects only."""
+    before = _tree_of(rows, old)
+    after = pairs.tree_beside(rows, before, old, new, lambda row: concept_of(row[:-2], 0))
+    return before, after if after is not None else _tree_of(rows, new)
 
-    def concepts(seen: list[Any], places: list[int]) -> Iterator[Concept]:
-        for row, position in zip(seen, places, strict=True):
-            key = (id(row), position)
-            concept = made.get(key)
-            if concept is None:
-                concept = made[key] = concept_of(row[:-2], position)
-            yield concept
 
-    before, after = (assemble(list(concepts(seen, places))) for seen, places in sides)
-    return before, after
+def _tree_of(rows: list[Any], number: int) -> Tree:
+    """Version `number` from rows with their validity (the last two columns)."""
+    seen = [row for row in rows if pairs.visible(row, number)]
+    placed = zip(seen, ranks(seen), strict=True)
+    return assemble([concept_of(row[:-2], position) for row, position in placed])
 
 
 def ranks(rows: Sequence[Sequence[Any]]) -> list[int]:
