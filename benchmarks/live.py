@@ -13,10 +13,15 @@ Needs Debian's `wrk`. Prints name<TAB>value<TAB>unit:
 - `bare_flask_rps`, `poll_rps`: what the server answers with 32 connections for the bare
   endpoint and for a poll whose workshop has not moved (304), measured by wrk;
 - `p50_ms`, `p99_ms`: the polls of the 160 participants during the 20 ballot bursts;
+  `polls_answered_in_full`: the share of them answered 200 (the rest: 304);
 - `errors`: failed requests of any kind (polls and ballots);
 - `ballots_expected`, `ballots_counted`: acknowledged ballots and those in the tallies;
 - `vote_to_projector_ms_p99`: from a ballot's acknowledgement to the projector's live
-  part (polled every 200 ms here) showing it.
+  part (polled every 200 ms here) showing it;
+- `burst_ms_p50`: from the first ballot of a burst sent to the last acknowledged;
+- `server_cpu_ms_per_ballot`, `database_cpu_ms_per_ballot` (PostgreSQL's processes): the
+  CPU time the server and the database spent over the rounds (each 1.5 s of polls, then
+  its burst), polls included, per ballot.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import scratch_schema
-from web import BARE_APP, free_port, report, start, stop, wrk
+from web import BARE_APP, free_port, processes, report, start, stop, wrk
 
 AGENCIES = 53
 PASSWORD = "bench-password-42"
@@ -178,6 +183,30 @@ def cast(port: int, cookie: str, workshop: int, round_id: int) -> tuple[bool, fl
     return response.status == 200 and "صوت جهتك" in body, time.perf_counter()
 
 
+def cpu_ms(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc), in ms."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / ticks
+
+
+def database_pids() -> list[int]:
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip().startswith("postgres"):
+                found.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
@@ -249,6 +278,9 @@ def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
             time.sleep(1.0 / len(pollers))
         acknowledged = 0
         delays: list[float] = []
+        bursts: list[float] = []
+        server_pids = processes(server)
+        server_cpu, database_cpu = cpu_ms(server_pids), cpu_ms(database_pids())
         with app.app_context():
             coordinator = db.session.query(User).filter_by(username="coord").one()
             for item in facts["items"]:  # type: ignore[attr-defined]
@@ -262,6 +294,7 @@ def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
                 acknowledged += sum(1 for ok, _t in results if ok)
                 errors += sum(1 for ok, _t in results if not ok)
                 last = max(t for _ok, t in results)
+                bursts.append((last - burst) * 1000)
                 deadline = time.perf_counter() + 10
                 while time.perf_counter() < deadline:
                     shown = [
@@ -276,6 +309,8 @@ def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
                 else:
                     delays.append(10_000)
                 voting.close(coordinator, round_id)
+            server_cpu = cpu_ms(server_pids) - server_cpu
+            database_cpu = cpu_ms(database_pids()) - database_cpu
             counted = sum(
                 (r.outcome or {}).get("approve", 0) for r in db.session.query(Round).all()
             )
@@ -287,11 +322,18 @@ def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
         errors += sum(p.errors for p in (*pollers, projector))
         report("p50_ms", statistics.median(times))
         report("p99_ms", times[int(len(times) * 0.99) - 1])
+        full = sum(len(p.seen) for p in pollers)
+        report("polls_answered_in_full", 100 * full / max(1, len(times)), "%")
         report("errors", errors, "count")
         report("ballots_expected", acknowledged, "count")
         report("ballots_counted", counted, "count")
         report("ballots_stored", stored, "count")
         report("vote_to_projector_ms_p99", sorted(delays)[max(0, int(len(delays) * 0.99) - 1)])
+        report("burst_ms_p50", statistics.median(bursts))
+        ballots = max(1, AGENCIES * len(bursts))
+        report("server_cpu_ms_per_ballot", server_cpu / ballots)
+        if url:  # (SQLite works inside the server's processes)
+            report("database_cpu_ms_per_ballot", database_cpu / ballots)
     finally:
         stop(server)
 
