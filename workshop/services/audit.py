@@ -44,23 +44,6 @@ def _as_stored(details: dict[str, Any]) -> Any:
     return json.loads(json.dumps(details, default=str))
 
 
-def record_chained(
-    actor: Actor | None,
-    action: str,
-    target: str,
-    along: Any,
-    along_values: dict[str, Any],
-    **details: Any,
-) -> None:
-    """`record` and `seal` for a transaction's one entry, with `along` (an UPDATE that
-    belongs at the same moment) run last. On PostgreSQL, after the chain lock, one
-    statement reads the head, hashes and inserts the entry and runs `along`, and the
-    commit follows: every transaction that chains waits for that lock, so a burst of 53
-    ballots passes it one at a time, and each statement in there (with the wait for the
-    process's interpreter lock after it) counts 53 times."""
-    _chain(actor, action, target, along, along_values, details, commit=False)
-
-
 def commit_chained(
     actor: Actor | None,
     action: str,
@@ -69,30 +52,21 @@ def commit_chained(
     along_values: dict[str, Any],
     **details: Any,
 ) -> None:
-    """`record_chained` as a use case's last step, with its commit. On PostgreSQL, in the
-    outermost unit of work, the COMMIT goes in the same query string: the chain lock is
-    released by the server the moment the entry is durable, not a round trip and an
-    interpreter-lock wait later. Nothing may follow it in the unit (the unit of work
-    refuses to end otherwise). Elsewhere it is `record_chained`, and the unit commits."""
-    _chain(actor, action, target, along, along_values, details, commit=True)
-
-
-def _chain(
-    actor: Actor | None,
-    action: str,
-    target: str,
-    along: Any,
-    along_values: dict[str, Any],
-    details: dict[str, Any],
-    commit: bool,
-) -> None:
+    """`record` and `seal` for a use case's one entry, as its last step, with `along` (an
+    UPDATE that belongs at the same moment) run last. On PostgreSQL, after the chain lock,
+    one statement reads the head, hashes and inserts the entry and runs `along`; in the
+    outermost unit of work the COMMIT follows in the same query string. Every transaction
+    that chains waits for that lock, so a burst of 53 ballots passes it one at a time: the
+    server releases it the moment the entry is durable, not a round trip and a wait for the
+    process's interpreter lock later. Nothing may follow it in the unit (the unit of work
+    refuses to end otherwise); inside a larger unit, that unit commits as usual."""
     session = db.session()
     if session.get_bind().dialect.name != "postgresql" or session.info.get(PENDING):
         record(actor, action, target, **details)
         seal(session)
         session.connection().execute(along, along_values)
         return
-    commit = commit and outermost()
+    commit = outermost()
     if commit:
         session.flush()  # what the ORM holds goes into the same commit
     values = {

@@ -100,7 +100,7 @@ def test_a_rewritten_tail_is_found_by_the_cited_head(raw, data):
     st.integers(-(2**70), 2**70),
 )
 def test_the_hash_finished_from_the_middle_is_the_digest(raw, seq, prev, big):
-    """What the database finishes on PostgreSQL (services.audit.record_chained): the
+    """What the database finishes on PostgreSQL (services.audit.commit_chained): the
     sequence number and the hash before it around the middle bytes, hashed again."""
     action, target, data = raw[0]
     for details_ in (data, {**data, "n": big}):  # (beyond 64 bits: the slower canonical form)
