@@ -5,7 +5,14 @@ from .base import as_utc, db, utc_iso, utcnow
 from .candidates import Candidate
 from .proposals import Comment, CommentEdit, Proposal, ProposalEvent
 from .tokens import ApiToken
-from .versions import ConceptRevision, HistoryMaintenance, Taxonomy, Version, VersionProposal
+from .versions import (
+    ConceptRevision,
+    HistoryMaintenance,
+    Taxonomy,
+    Version,
+    VersionDiff,
+    VersionProposal,
+)
 from .workshops import AgendaItem, Ballot, BallotEvent, Round, Seat, Workshop
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "Taxonomy",
     "User",
     "Version",
+    "VersionDiff",
     "VersionProposal",
     "Workshop",
     "as_utc",

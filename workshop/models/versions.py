@@ -110,6 +110,23 @@ class VersionProposal(db.Model):  # type: ignore[name-defined]
     position: Mapped[int] = mapped_column(Integer)
 
 
+class VersionDiff(db.Model):  # type: ignore[name-defined]
+    """The changes from a version's parent to it, kept when it is published (both trees are
+    in memory then), with the concepts a diff page shows: the first look at "what changed"
+    after a publication reads one row instead of two whole versions. Derived data: a
+    version without one (older, or a diff too large to keep) is diffed when asked."""
+
+    __tablename__ = "version_diff"
+
+    # Goes with its version when an operator deletes history (under maintenance).
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("taxonomy_version.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The layout and diff it was written with (storage.diffs.FORMAT); another is not read.
+    format: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+
+
 class ConceptRevision(db.Model):  # type: ignore[name-defined]
     """One concept as it stands in versions valid_from .. valid_to - 1."""
 

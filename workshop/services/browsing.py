@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..caching import BoundedCache, CompressedCopies, SharedCache
 from ..models import ConceptRevision, Taxonomy, Version
+from ..storage import diffs
 from ..storage import revisions as store
 from ..storage.revisions import PathStep
 from ..taxonomy import Change, Finding, Move, Policy, Tree, diff, search_fold, validate
@@ -308,8 +309,9 @@ class Difference:
     old: Version
     new: Version
     changes: list[Change]
-    before: Tree
-    after: Tree
+    # Whole versions, or the concepts the changes show when the diff was kept (diffs.py).
+    before: Tree | diffs.Excerpt
+    after: Tree | diffs.Excerpt
 
     @property
     def counts(self) -> Counter[str]:
@@ -337,6 +339,10 @@ def difference(actor: Actor | None, slug: str, a: str | int, b: str | int) -> Di
     old, new = version_ref(actor, slug, a), version_ref(actor, slug, b)
 
     def compute() -> Difference:
+        if new.version.parent_number == old.version.number:
+            found = diffs.kept(new.version)  # kept when b was published
+            if found is not None:
+                return Difference(old.taxonomy, old.version, new.version, *found)
         before, after = store.read_pair(old.taxonomy, old.version, new.version)
         return Difference(
             old.taxonomy, old.version, new.version, diff(before, after), before, after

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..models import Taxonomy, Version, VersionProposal, db
-from ..storage import revisions
+from ..storage import diffs, revisions
 from ..taxonomy import LENIENT, Change, DiffError, Result, Tree, apply, diff, empty_tree
 from . import audit
 from .errors import ServiceError
@@ -164,6 +164,15 @@ def _store(
         ) from None
 
 
+def _keep_diff(version: Version, before: Tree, after: Tree) -> None:
+    """Keep the diff from the parent while both trees are at hand (storage/diffs.py)."""
+    try:
+        changes = diff(before, after)
+    except DiffError:
+        return  # the diff page computes it, and says what stops it, when asked
+    diffs.keep(version, changes, before, after)
+
+
 def _write(
     actor: Actor,
     taxonomy: Taxonomy,
@@ -205,6 +214,8 @@ def _write(
     )
     db.session.add(version)
     db.session.flush()
+    if latest is not None:
+        _keep_diff(version, before, after)
     if rows >= ANALYZE_AFTER_ROWS:
         revisions.refresh_statistics()
     revisions.remember(taxonomy, version, after)
