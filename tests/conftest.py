@@ -140,6 +140,7 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
+        forget_live_parts()
         app = create_app(app_config(database_url, tmp_path / "instance", **overrides))
         app.test_client_class = IsolatedClient
         apps.append(app)
@@ -154,6 +155,18 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
             db.session.remove()
             empty_tables(db.engine, db.metadata)
             db.engine.dispose()
+
+
+def forget_live_parts() -> None:
+    """A test's app starts as a new server process does: without the live parts another
+    test's workshop left in this process. They are kept by workshop id for a moment even
+    when its revision moved (web/live_parts.py), and emptied tables give the next test's
+    workshop the same id."""
+    from workshop.web import live_parts
+
+    live_parts.SHARED.clear()
+    live_parts.ITEMS.clear()
+    live_parts.MINE.clear()
 
 
 @pytest.fixture
