@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -68,6 +68,7 @@ def _document(
     for parent, ids in tree.children.items():
         if parent is not None:
             nodes[parent]["children"] = [nodes[i] for i in ids]
+    retired.sort(key=_id)  # as the CSV and SKOS list them: a version's rows have no order
     return {
         "format": FORMAT,
         "taxonomy": dict(taxonomy),
@@ -75,6 +76,14 @@ def _document(
         "concepts": [nodes[i] for i in tree.roots],
         "retired": retired,
     }
+
+
+def _id(node: Mapping[str, Any]) -> str:
+    return str(node["id"])
+
+
+def _by_id(concepts: Iterable[Concept]) -> list[Concept]:
+    return sorted(concepts, key=lambda c: c.id)
 
 
 def _retired(concept: Concept) -> dict[str, Any]:
@@ -126,7 +135,7 @@ def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any])
         stack.append(closing)
         first_at_level.append(True)
         stack.extend(reversed(tree.children_of(item)))
-    retired = orjson.dumps({"retired": [_retired(c) for c in tree.retired()]})
+    retired = orjson.dumps({"retired": [_retired(c) for c in _by_id(tree.retired())]})
     parts += [b"],", retired[1:]]
     return b"".join(parts)
 
