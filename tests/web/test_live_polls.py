@@ -142,3 +142,32 @@ def test_a_moved_revision_is_read_once_for_the_view(client, hall, people, sign_i
     )
     assert moved.status_code == 200 and moved.headers["ETag"] != tag
     assert 'class="mine"' in moved.text  # the new round's panel, with the reader's line
+
+
+def test_the_revision_is_read_outside_a_transaction_on_postgresql(
+    app, client, hall, sign_in, monkeypatch
+):
+    """On PostgreSQL a transaction around the one read cost a BEGIN and a ROLLBACK, a round
+    trip each; the connection goes back to the pool as it came (in transactions). SQLite
+    begins no transaction for a read: its connections are left as they are."""
+    from workshop.services import voting_views
+
+    workshop_id, _item = hall
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+    seen = []
+    real_peek = voting_views.peek
+
+    def peek(connection, workshop_id):
+        seen.append(connection.connection.driver_connection)
+        seen.append(getattr(seen[-1], "autocommit", None))
+        return real_peek(connection, workshop_id)
+
+    monkeypatch.setattr(voting_views, "peek", peek)
+    poll = {**HTMX, "If-None-Match": tag}
+    assert client.get(f"/workshops/{workshop_id}/live/vote", headers=poll).status_code == 304
+    driver, autocommit = seen
+    on_postgres = db.engine.dialect.name == "postgresql"
+    assert autocommit is (True if on_postgres else None)
+    if on_postgres:
+        assert driver.autocommit is False  # back in the pool, as the others are
