@@ -253,7 +253,7 @@ def test_two_builds_at_once_leave_one_current_candidate(app, two_sides, people):
 
 STEPS = [
     ("workshop.services.candidates.trees", "the merge"),
-    ("workshop.storage.revisions.write_version", "the concept rows"),
+    ("workshop.storage.writing.write_version", "the concept rows"),
     ("workshop.services.audit.seal", "the audit chain"),
     ("workshop.services.versions.publish_tree", "the version"),
     ("workshop.services.proposals.transition", "marking the proposals merged"),

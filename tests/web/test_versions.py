@@ -186,7 +186,9 @@ def test_an_error_in_the_middle_of_publishing_leaves_no_version(app, monkeypatch
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "content_hash", broken)  # fails after the rows are written
+    from workshop.storage import writing
+
+    monkeypatch.setattr(writing, "content_hash", broken)  # fails after the rows are written
     changed = VERSION_2.concepts["dental"]
     from dataclasses import replace
 
@@ -430,12 +432,12 @@ def test_the_upgrade_folds_the_search_texts_of_published_rows(app):
 
 
 def test_a_large_import_refreshes_the_planner_statistics(app, monkeypatch):
-    from workshop.storage import revisions
+    from workshop.storage import writing
 
     refreshed = []
-    original = revisions.refresh_statistics
+    original = writing.refresh_statistics
     monkeypatch.setattr(versions, "ANALYZE_AFTER_ROWS", 5)
-    monkeypatch.setattr(revisions, "refresh_statistics", lambda: refreshed.append(original()))
+    monkeypatch.setattr(writing, "refresh_statistics", lambda: refreshed.append(original()))
     publish_two()  # 8 rows, then 4: only the first is "large" here
     assert len(refreshed) == 1
 

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..caching import BoundedCache, CompressedCopies, SharedCache
 from ..models import ConceptRevision, Taxonomy, Version
-from ..storage import diffs
+from ..storage import diffs, lookups
 from ..storage import revisions as store
-from ..storage.revisions import PathStep
+from ..storage.lookups import PathStep
 from ..taxonomy import Change, Finding, Move, Policy, Tree, diff, search_fold, validate
 from . import formats
 from .errors import NotFound, ServiceError
@@ -163,13 +163,13 @@ def children(
 def level_of(at: VersionRef, parent: str | None, offset: int = 0, limit: int = PAGE) -> Level:
     number = at.version.number
     offset, limit = max(0, min(offset, 10**9)), max(1, min(limit, MAX_PAGE))
-    rows = store.children_rows(at.taxonomy, number, parent, offset, limit)
-    counts = store.child_counts(at.taxonomy, number, [r.concept_id for r in rows])
+    rows = lookups.children_rows(at.taxonomy, number, parent, offset, limit)
+    counts = lookups.child_counts(at.taxonomy, number, [r.concept_id for r in rows])
     nodes = [Node(r, counts.get(r.concept_id, 0)) for r in rows]
     if offset == 0 and len(rows) < limit:
         total = len(rows)  # the whole level fitted: no count needed
     else:
-        total = store.child_total(at.taxonomy, number, parent)
+        total = lookups.child_total(at.taxonomy, number, parent)
     return Level(at, parent, nodes, offset, total)
 
 
@@ -205,11 +205,11 @@ def search(
         return at, Found([], 0, too_short=bool(needle))
     number = at.version.number
     limit = limit or SEARCH_LIMIT
-    found = store.search_rows(at.taxonomy, number, needle, limit)
+    found = lookups.search_rows(at.taxonomy, number, needle, limit)
     total = len(found)
     if total == limit and counted:
-        total = store.search_count(at.taxonomy, number, needle)
-    known = store.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
+        total = lookups.search_count(at.taxonomy, number, needle)
+    known = lookups.with_ancestors(at.taxonomy, number, [r.concept_id for r in found])
     return at, Found([Match(row, path_above(row, known)) for row in found], total)
 
 
@@ -258,7 +258,7 @@ def concept(
     and history."""
     at = version_ref(actor, slug, ref)
     number = at.version.number
-    found = store.rows_by_id(at.taxonomy, number, [concept_id]).get(concept_id)
+    found = lookups.rows_by_id(at.taxonomy, number, [concept_id]).get(concept_id)
     if found is None:
         raise NotFound(
             str(
@@ -269,23 +269,23 @@ def concept(
                 )
             )
         )
-    path = path_above(found, store.with_ancestors(at.taxonomy, number, [concept_id]))
+    path = path_above(found, lookups.with_ancestors(at.taxonomy, number, [concept_id]))
     replaced = (
-        store.rows_by_id(at.taxonomy, number, [found.replaced_by]).get(found.replaced_by)
+        lookups.rows_by_id(at.taxonomy, number, [found.replaced_by]).get(found.replaced_by)
         if found.replaced_by
         else None
     )
     kids = level_of(at, concept_id, offset, limit)
     history = [
         Revision(r, r.valid_to - 1 if r.valid_to is not None else None)
-        for r in store.history_rows(at.taxonomy, concept_id)
+        for r in lookups.history_rows(at.taxonomy, concept_id)
     ]
     parents = {r.row.parent for r in history if r.row.parent}
     known = {step.concept_id: step.labels for step in path}
     missing = parents - known.keys()
     if missing:
         known.update(
-            {k: r.labels for k, r in store.rows_by_id(at.taxonomy, number, missing).items()}
+            {k: r.labels for k, r in lookups.rows_by_id(at.taxonomy, number, missing).items()}
         )
     labels = {p: dict(known[p]) for p in parents if p in known}
     return ConceptView(at, found, path, kids, replaced, history, labels)
@@ -295,7 +295,7 @@ def position(view: ConceptView) -> int | None:
     """The concept's index among its siblings (None when retired)."""
     if view.row.status != "active":
         return None
-    return store.sibling_rank(view.at.taxonomy, view.at.version.number, view.row)
+    return lookups.sibling_rank(view.at.taxonomy, view.at.version.number, view.row)
 
 
 def tree(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef, Tree]:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..models import Taxonomy, Version, VersionProposal, db
-from ..storage import diffs, revisions
+from ..storage import diffs, revisions, writing
 from ..taxonomy import LENIENT, Change, DiffError, Result, Tree, apply, diff, empty_tree
 from . import audit
 from .errors import ServiceError
@@ -151,7 +151,7 @@ def _store(
     try:
         return _write(actor, taxonomy, latest, number, before, after, ops, provenance, progress)
     except DBAPIError as error:
-        if not isinstance(error, IntegrityError) and not revisions.refused_by_guard(error):
+        if not isinstance(error, IntegrityError) and not writing.refused_by_guard(error):
             raise
         raise ServiceError(
             str(
@@ -185,7 +185,7 @@ def _write(
     progress: revisions.Progress | None,
 ) -> Version:
     db.session.flush()
-    rows, content = revisions.write_version(
+    rows, content = writing.write_version(
         taxonomy, number, before, after, latest.content_hash if latest else "", progress
     )
     audit.record(actor, "taxonomy.published", f"{taxonomy.slug} v{number}", rows=rows)
@@ -217,6 +217,6 @@ def _write(
     if latest is not None:
         _keep_diff(version, before, after)
     if rows >= ANALYZE_AFTER_ROWS:
-        revisions.refresh_statistics()
+        writing.refresh_statistics()
     revisions.remember(taxonomy, version, after)
     return version

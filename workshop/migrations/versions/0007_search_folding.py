@@ -5,7 +5,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-29 15:10:00
 
-Every revision's search_text is written again with `storage.revisions.search_text` (the
+Every revision's search_text is written again with `storage.writing.search_text` (the
 code of this release: a later change of the folding comes with its own migration). That
 is an update of published rows, so the guard is dropped for it and made again, now with
 the details column of 0006 among the columns it protects.
@@ -61,7 +61,7 @@ def _json(value):
 
 
 def rewrite_search_texts():
-    from workshop.storage.revisions import search_text
+    from workshop.storage.writing import search_text
     from workshop.taxonomy import details as concept_details
     from workshop.taxonomy import make_concept
 
