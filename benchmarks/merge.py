@@ -47,7 +47,14 @@ def main() -> None:
 
     from workshop.consensus import GENESIS, Link, digest, footprint
     from workshop.models import AuditEntry, Proposal, ProposalEvent, Role, User, db, utcnow
-    from workshop.services import browsing, candidates, publication, records, taxonomies
+    from workshop.services import (
+        browsing,
+        candidates,
+        differences,
+        publication,
+        records,
+        taxonomies,
+    )
     from workshop.services.audit import check_chain
     from workshop.storage import revisions
     from workshop.taxonomy import from_json, seen_in_order, to_json
@@ -128,7 +135,7 @@ def main() -> None:
             revisions.trees.clear()
             candidates.MERGED.clear()
             browsing.exports.clear()
-            browsing.differences.clear()
+            differences.differences.clear()
 
         batch(0)
         print(f"# {args.concepts:,} concepts, {args.proposals} proposals a batch", flush=True)

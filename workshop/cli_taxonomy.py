@@ -11,7 +11,7 @@ import click
 import orjson
 from flask.cli import with_appcontext
 
-from .services import browsing, findings_report, formats, taxonomies, uploads
+from .services import browsing, differences, findings_report, formats, taxonomies, uploads
 from .services.errors import InvalidFile, ServiceError
 from .services.permissions import SYSTEM
 from .taxonomy import Finding, to_json
@@ -250,7 +250,7 @@ def export(slug: str, ref: str, fmt: str, output: Path | None) -> None:
 def diff(slug: str, a: str, b: str, fmt: str) -> None:
     """The changes that turn version A into version B."""
     with reported():
-        difference = browsing.difference(SYSTEM, slug, a, b)
+        difference = differences.difference(SYSTEM, slug, a, b)
     if fmt == "json":
         payload = {
             "from": difference.old.number,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from tests.web.taxonomy_files import EDITION, create_taxonomy, csv_bytes, publish_version
 from workshop.models import Version, VersionDiff, db
-from workshop.services import browsing, versions
+from workshop.services import browsing, differences, versions
 from workshop.services.errors import ServiceError
 from workshop.services.permissions import SYSTEM
 from workshop.storage import diffs
@@ -26,7 +26,7 @@ def kept_count() -> int:
 
 def forget_everything() -> None:
     store.trees.clear()
-    browsing.differences.clear()
+    differences.differences.clear()
     browsing.fragments.clear()
 
 
@@ -132,7 +132,7 @@ def test_the_api_and_the_command_line_give_the_kept_diff(reader, app, monkeypatc
     answer = app.test_cli_runner().invoke(group, ["diff", "gov", "1", "2"])
     assert answer.exit_code == 0, answer.output
     assert "retire   insurance\tHealth insurance" in answer.output
-    assert browsing.difference(SYSTEM, "gov", 2, 3).counts["add"] == 1  # dental-care
+    assert differences.difference(SYSTEM, "gov", 2, 3).counts["add"] == 1  # dental-care
 
 
 def test_versions_further_apart_are_read_and_diffed(reader, monkeypatch):
@@ -166,4 +166,4 @@ def test_a_document_of_another_format_is_not_read(published, monkeypatch):
     monkeypatch.setattr(diffs, "FORMAT", diffs.FORMAT + 1)
     assert diffs.kept(version) is None
     forget_everything()
-    assert browsing.difference(SYSTEM, "gov", 1, 2).counts["retire"] == 1
+    assert differences.difference(SYSTEM, "gov", 1, 2).counts["retire"] == 1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.web.taxonomy_files import EDITION, VERSION_2, csv_bytes, import_request
 from workshop.models import ConceptRevision, Version, db
-from workshop.services import browsing
+from workshop.services import browsing, differences
 from workshop.services.permissions import SYSTEM
 from workshop.taxonomy.build import build
 from workshop.taxonomy.model import make_concept
@@ -285,8 +285,8 @@ def test_a_tree_fragment_is_rendered_once_and_revalidated_by_its_etag(coordinato
 
 
 def test_a_diff_is_computed_once_per_pair_of_versions(coordinator):
-    first = browsing.difference(SYSTEM, "gov", 1, 2)
-    assert browsing.difference(SYSTEM, "gov", "1", "latest") is first
+    first = differences.difference(SYSTEM, "gov", 1, 2)
+    assert differences.difference(SYSTEM, "gov", "1", "latest") is first
     page = coordinator.get("/taxonomies/gov/diff?a=1&b=2")
     assert page.status_code == 200 and 'id="diff-table"' in page.text
 

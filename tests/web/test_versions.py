@@ -17,7 +17,7 @@ from tests.web.taxonomy_files import (
     publish_version,
 )
 from workshop.models import ConceptRevision, Taxonomy, Version, db
-from workshop.services import browsing, taxonomies, versions
+from workshop.services import browsing, differences, taxonomies, versions
 from workshop.services.errors import InvalidFile, NotFound, PermissionDenied, ServiceError
 from workshop.services.permissions import SYSTEM
 from workshop.storage import revisions as store
@@ -115,7 +115,7 @@ def test_a_version_read_beside_a_kept_one_shares_its_unchanged_concepts(app, kep
     shared = {c for c, concept in before.concepts.items() if after.get(c) is concept}
     assert {"hospitals", "public-schools"} <= shared
     assert not shared & {"dental", "clinics", "schools", "insurance"}  # what version 2 changed
-    assert browsing.difference(SYSTEM, "gov", 1, 2).counts == {
+    assert differences.difference(SYSTEM, "gov", 1, 2).counts == {
         "add": 1,
         "relabel": 1,
         "move": 1,
@@ -125,7 +125,7 @@ def test_a_version_read_beside_a_kept_one_shares_its_unchanged_concepts(app, kep
 
 def test_diff_between_versions(app):
     publish_two()
-    difference = browsing.difference(SYSTEM, "gov", 1, 2)
+    difference = differences.difference(SYSTEM, "gov", 1, 2)
     assert dict(difference.counts) == {"add": 1, "relabel": 1, "move": 1, "retire": 1}
     assert {c.id for c in difference.changes} == {"dental", "clinics", "schools", "insurance"}
 

@@ -4,19 +4,18 @@ diffs, validation and exports."""
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 from flask_babel import lazy_gettext as _l
 
-from ..caching import BoundedCache, CompressedCopies, SharedCache
+from ..caching import CompressedCopies, SharedCache
 from ..models import ConceptRevision, Taxonomy, Version
-from ..storage import diffs, lookups
+from ..storage import lookups
 from ..storage import revisions as store
 from ..storage.lookups import PathStep
-from ..taxonomy import Change, Finding, Move, Policy, Tree, diff, search_fold, validate
+from ..taxonomy import Finding, Policy, Tree, search_fold, validate
 from . import formats
 from .errors import NotFound, ServiceError
 from .permissions import Actor, Permission, require
@@ -27,7 +26,6 @@ SEARCH_LIMIT = 50
 PAGE = 200  # children shown at a time: 20,000 at once made a 7.9 MB page
 MAX_PAGE = 1000
 CACHED_EXPORTS = 16
-differences: BoundedCache[Difference] = BoundedCache(8)
 
 
 @dataclass(frozen=True)
@@ -301,54 +299,6 @@ def position(view: ConceptView) -> int | None:
 def tree(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef, Tree]:
     at = version_ref(actor, slug, ref)
     return at, store.read_tree(at.taxonomy, at.version)
-
-
-@dataclass(frozen=True)
-class Difference:
-    taxonomy: Taxonomy
-    old: Version
-    new: Version
-    changes: list[Change]
-    # Whole versions, or the concepts the changes show when the diff was kept (diffs.py).
-    before: Tree | diffs.Excerpt
-    after: Tree | diffs.Excerpt
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(kind_of(c) for c in self.changes)
-
-    def of_kind(self, kind: str) -> list[Change]:
-        """The changes of one kind; for "" all but the reorders, which are listed apart
-        (a new place among the same siblings matters less than the rest)."""
-        if not kind:
-            return [c for c in self.changes if kind_of(c) != "reorder"]
-        return [c for c in self.changes if kind_of(c) == kind]
-
-
-def kind_of(change: Change) -> str:
-    """How a change is shown: its op, except that a move within the same parent (a new
-    place among its siblings) is a "reorder", apart from the moves to another parent."""
-    if isinstance(change, Move) and change.seen is not None and change.seen.parent == change.parent:
-        return "reorder"
-    return change.op
-
-
-def difference(actor: Actor | None, slug: str, a: str | int, b: str | int) -> Difference:
-    """The changes that turn version a into version b (computed once per pair: both are
-    immutable)."""
-    old, new = version_ref(actor, slug, a), version_ref(actor, slug, b)
-
-    def compute() -> Difference:
-        if new.version.parent_number == old.version.number:
-            found = diffs.kept(new.version)  # kept when b was published
-            if found is not None:
-                return Difference(old.taxonomy, old.version, new.version, *found)
-        before, after = store.read_pair(old.taxonomy, old.version, new.version)
-        return Difference(
-            old.taxonomy, old.version, new.version, diff(before, after), before, after
-        )
-
-    return differences.get_or_make((content_key(old), content_key(new)), compute)
 
 
 def findings(actor: Actor | None, slug: str, ref: str | int) -> tuple[VersionRef, list[Finding]]:

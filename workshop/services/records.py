@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..models import AgendaItem, Candidate, Proposal, Taxonomy, Version, Workshop, db, utc_iso
 from ..taxonomy import Change, Tree, to_json
-from . import browsing, candidates, minutes, taxonomies
+from . import browsing, candidates, differences, minutes, taxonomies
 from .decisions import Decision, last_decisions
 from .permissions import Actor, Permission, require
 
@@ -61,7 +61,7 @@ class Changelog:
         v = self.version
         if v.parent_number is None:
             return []
-        return browsing.difference(
+        return differences.difference(
             self.actor, self.taxonomy.slug, v.parent_number, v.number
         ).changes
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..taxonomy import Change, Finding, Tree
 from . import findings_report, versions
-from .browsing import kind_of
+from .differences import kind_of
 from .uploads import Pair
 
 SHOWN_CHANGES = 200

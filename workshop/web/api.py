@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import csrf
-from ..services import browsing, formats, taxonomies, tokens
+from ..services import browsing, differences, formats, taxonomies, tokens
 from ..services.permissions import API_READER
 from ..services.versions import Version
 from ..taxonomy import to_json
@@ -117,7 +117,7 @@ def version(slug: str, ref: str) -> ResponseReturnValue:
 
 @bp.get("/taxonomies/<slug>/versions/<a>/diff/<b>")
 def version_diff(slug: str, a: str, b: str) -> ResponseReturnValue:
-    difference = browsing.difference(g.actor, slug, a, b)
+    difference = differences.difference(g.actor, slug, a, b)
     return jsonify(
         {
             "taxonomy": slug,

@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..services import browsing, formats, opened_tree, proposal_views, taxonomies
+from ..services import browsing, differences, formats, opened_tree, proposal_views, taxonomies
 from ..services.comments import ConceptRef
 from ..services.permissions import Actor
 from .comments import discussion_context
@@ -174,7 +174,7 @@ def diff(slug: str) -> ResponseReturnValue:
     newest = found[0].number
     b = b or str(newest)
     a = a or str(max(1, int(b) - 1 if b.isdigit() else newest - 1))
-    difference = browsing.difference(actor, slug, a, b)  # computed once per pair
+    difference = differences.difference(actor, slug, a, b)  # computed once per pair
     table = _diff_table(
         actor, slug, str(difference.old.number), str(difference.new.number), show, shown
     )
@@ -194,7 +194,7 @@ def _diff_table(
     key = (template, browsing.key_content(old), browsing.key_content(new), show, shown)
 
     def draw() -> str:
-        difference = browsing.difference(actor, slug, old.number, new.number)
+        difference = differences.difference(actor, slug, old.number, new.number)
         return render_template(
             template,
             difference=difference,

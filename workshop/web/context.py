@@ -11,7 +11,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..services.browsing import kind_of
+from ..services.differences import kind_of
 from ..services.permissions import Permission, Role, allowed
 from ..taxonomy import details, language_name
 from .readers import reader
