@@ -214,7 +214,7 @@ def _write(
     )
     db.session.add(version)
     db.session.flush()
-    if latest is not None:
+    if latest is not None and sum(ops.values()) <= diffs.MOST_CHANGES:  # (else not kept)
         _keep_diff(version, before, after)
     if rows >= ANALYZE_AFTER_ROWS:
         writing.refresh_statistics()
