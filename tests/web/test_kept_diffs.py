@@ -173,3 +173,26 @@ def test_a_document_of_another_format_is_not_read(published, monkeypatch):
     assert diffs.kept(version) is None
     forget_everything()
     assert differences.difference(SYSTEM, "gov", 1, 2).counts["retire"] == 1
+
+
+def test_a_diff_that_fails_at_publishing_leaves_the_publication_and_no_document(app, monkeypatch):
+    """Keeping the diff must never cost a publication: if the engine's diff refused the two
+    trees, the version is published without a document (the page then says what stops it)."""
+    from workshop.taxonomy import DiffError
+
+    calls = []
+    real_diff = versions.diff
+
+    def refusing(before, after):
+        calls.append(1)
+        if len(calls) == 3:  # (1: version 1's file, 2: version 2's file, 3: keeping its diff)
+            raise DiffError("x is replaced by y, which is not an active concept")
+        return real_diff(before, after)
+
+    monkeypatch.setattr(versions, "diff", refusing)
+    from tests.conftest import publish_gov
+
+    publish_gov()
+    assert len(calls) == 3
+    assert db.session.scalar(select(func.max(Version.number))) == 2
+    assert kept_count() == 0
