@@ -33,7 +33,9 @@ def _share_compiled_url_builders() -> None:
     builder depends only on the rule's parsed parts and defaults (it reads the converters
     through its `self` argument when called), so the compiled function is shared between
     apps; each rule still binds it to itself. Tests only: a server builds one app."""
-    compile_builder = Rule._compile_builder
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:
+        return  # another werkzeug: every app compiles its own, as before (slower, not wrong)
     compiled: dict[Any, Any] = {}
 
     def shared(self: Rule, append_unknown: bool = True) -> Any:

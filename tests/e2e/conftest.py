@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -22,11 +24,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def live_server(make_app, people) -> Iterator[str]:
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app served by waitress in a thread, as `workshop serve` runs it; its address."""
     from workshop.serving import make_server
 
-    app = make_app(WTF_CSRF_ENABLED=True)
     server = make_server(app, "127.0.0.1", 0, 4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -35,6 +37,12 @@ def live_server(make_app, people) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(make_app, people) -> Iterator[str]:
+    with serving(make_app(WTF_CSRF_ENABLED=True)) as address:
+        yield address
 
 
 # Waiting: use locator assertions (expect), not page.wait_for_function. The latter evaluates

@@ -6,13 +6,12 @@ build/screenshots/."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, SHOTS, fits, shoot, sign_in
+from tests.e2e.conftest import PHONE, SHOTS, fits, serving, shoot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine_independent]
 
@@ -22,17 +21,10 @@ WITHIN = 2_000  # ms: the hall's target for a ballot to reach the screens
 @pytest.fixture
 def server_as_deployed(make_app, people):
     from workshop.config import Defaults
-    from workshop.serving import make_server
 
-    app = make_app(WTF_CSRF_ENABLED=True, LIVE_POLL_FRESH_SECONDS=Defaults.LIVE_POLL_FRESH_SECONDS)
-    server = make_server(app, "127.0.0.1", 0, 4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
+    fresh = Defaults.LIVE_POLL_FRESH_SECONDS  # the tests' own default is 0
+    with serving(make_app(WTF_CSRF_ENABLED=True, LIVE_POLL_FRESH_SECONDS=fresh)) as address:
+        yield address
 
 
 def test_the_answer_confirms_at_once_and_the_count_follows(
