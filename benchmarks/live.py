@@ -12,7 +12,7 @@ schema, dropped afterwards), the bare endpoint under the same gunicorn.
 Needs Debian's `wrk`. Prints name<TAB>value<TAB>unit:
 - `bare_flask_rps`, `poll_rps`: what the server answers with 32 connections for the bare
   endpoint and for a poll whose workshop has not moved (304), measured by wrk;
-- `p50_ms`, `p99_ms`: the polls of the 160 participants during the 20 ballot bursts;
+- `p50_ms`, `p95_ms`, `p99_ms`: the polls of the 160 participants during the 20 ballot bursts;
   `polls_answered_in_full`: the share of them answered 200 (the rest: 304);
 - `errors`: failed requests of any kind (polls and ballots);
 - `ballots_expected`, `ballots_counted`: acknowledged ballots and those in the tallies;
@@ -321,6 +321,7 @@ def run(args: argparse.Namespace, instance: Path, url: str | None) -> None:
         times = sorted(t for p in pollers for t in p.times)
         errors += sum(p.errors for p in (*pollers, projector))
         report("p50_ms", statistics.median(times))
+        report("p95_ms", times[int(len(times) * 0.95) - 1])
         report("p99_ms", times[int(len(times) * 0.99) - 1])
         full = sum(len(p.seen) for p in pollers)
         report("polls_answered_in_full", 100 * full / max(1, len(times)), "%")

@@ -171,3 +171,31 @@ def test_the_revision_is_read_outside_a_transaction_on_postgresql(
     assert autocommit is (True if on_postgres else None)
     if on_postgres:
         assert driver.autocommit is False  # back in the pool, as the others are
+
+
+def test_a_moved_poll_is_drawn_outside_a_transaction_on_postgresql(client, hall, people, sign_in):
+    """A poll after a ballot (the revision moved) reads the panel's rows without a
+    transaction on PostgreSQL, as every fragment does (web/readers.py)."""
+    from sqlalchemy import event
+
+    workshop_id, item_id = hall
+    sign_in("representative")
+    tag = tag_of(client, workshop_id)
+    voting.open_round(people["coordinator"], item_id)
+    db.session.remove()
+    modes = []
+
+    def note(connection, *_args) -> None:
+        modes.append(getattr(connection.connection.driver_connection, "autocommit", None))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        moved = client.get(
+            f"/workshops/{workshop_id}/live/vote", headers={**HTMX, "If-None-Match": tag}
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert moved.status_code == 200 and 'class="mine"' in moved.text
+    assert modes  # the reader, the agency's ballot, the round's rows
+    if db.engine.dialect.name == "postgresql":
+        assert set(modes) == {True}

@@ -109,3 +109,37 @@ def test_a_revoked_token_is_refused_and_a_used_one_noted(app, published) -> None
     assert tokens.get_token(SYSTEM, issued.token.id).last_used_at is not None
     tokens.revoke(SYSTEM, issued.token.id)
     assert client.get("/api/v1/taxonomies/gov/versions/1", headers=bearer).status_code == 401
+
+
+@pytest.mark.parametrize("url", [*FRAGMENTS, "/taxonomies/gov/v/1/children?level=1&q=x"])
+def test_fragments_read_outside_a_transaction_on_postgresql(
+    app, client, sign_in, published, url
+) -> None:
+    """On PostgreSQL a fragment's reads run without a transaction (no BEGIN, no ROLLBACK:
+    a round trip each), and the connection goes back to the pool in transaction mode, as
+    the others are; on SQLite, whose reads cost no round trip, nothing changes."""
+    from sqlalchemy import event
+
+    from workshop.services.unit_of_work import READS_ONLY
+
+    sign_in("observer")
+    db.session.remove()  # the request's session is its own, as in a server process
+    modes: list[tuple[object, object]] = []
+
+    def note(connection, *_args) -> None:
+        driver = connection.connection.driver_connection
+        modes.append((db.session().info.get(READS_ONLY), getattr(driver, "autocommit", None)))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        answer = client.get(url, headers=HTMX)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert answer.status_code == 200, answer.text
+    assert modes, "the fragment read nothing"
+    if db.engine.dialect.name == "postgresql":
+        assert set(modes) == {(True, True)}
+        with db.engine.connect() as connection:  # the pool's connection, as the next one gets
+            assert connection.connection.driver_connection.autocommit is False
+    else:
+        assert {marked for marked, _mode in modes} == {None}

@@ -111,3 +111,28 @@ def test_a_locked_database_is_a_clear_busy_answer_and_token_reads_go_on(
     sign_in("coordinator")
     action = client.post(f"/admin/accounts/{people['observer'].id}/deactivate")
     assert action.status_code == 503 and "مشغول" in action.text
+
+
+def test_a_request_that_only_reads_refuses_to_write(app):
+    """reads_only (on PostgreSQL: no transaction) refuses a unit of work and an ORM write,
+    which would not be atomic, until the request's session ends; on SQLite it changes
+    nothing."""
+    from workshop.services.unit_of_work import reads_only
+
+    db.session.remove()
+    reads_only()
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(RuntimeError, match="only reads"):
+            add_agency(SYSTEM, "NEVER")
+        db.session.add(Agency(code="NEVER", name_ar="جهة", name_en="Agency"))
+        with pytest.raises(RuntimeError, match="only reads"):
+            db.session.flush()
+        db.session.rollback()
+    db.session.remove()
+    assert count(Agency) == 0
+    add_agency(SYSTEM, "LATER")  # a new session writes as usual
+    assert count(Agency) == 1
+    if db.engine.dialect.name != "postgresql":
+        reads_only()
+        add_agency(SYSTEM, "AFTER")  # SQLite: nothing changed
+        assert count(Agency) == 2

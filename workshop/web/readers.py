@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..services import accounts
 from ..services.permissions import Actor
+from ..services.unit_of_work import reads_only
 from .auth import temporary_password_redirect
 from .htmx import wants_fragment
 
@@ -30,6 +31,8 @@ def reader_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., A
     @functools.wraps(view)
     def checked(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         found = None
+        if wants_fragment() and request.method == "GET":
+            reads_only()
         if wants_fragment() or request.method == "POST":
             found = accounts.session_reader(str(session.get("_user_id", "")))
         if found is None or found.must_change_password:
