@@ -72,6 +72,18 @@ def test_a_round_from_open_to_outcome(hall, people):
     assert db.session.get(Proposal, closed.item.proposal_id).status == "approved"
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 2
     assert db.session.scalar(select(func.count()).select_from(BallotEvent)) == 3  # all kept
+    events = db.session.execute(
+        select(
+            BallotEvent.round_id, BallotEvent.agency_id, BallotEvent.user_id, BallotEvent.choice
+        ).order_by(BallotEvent.id)
+    ).all()
+    assert [tuple(e) for e in events] == [
+        (opened.id, moh.agency_id, moh.id, "reject"),
+        (opened.id, moh.agency_id, moh.id, "approve"),
+        (opened.id, moe.agency_id, moe.id, "approve"),
+    ]
+    last_event = db.session.scalar(select(func.max(BallotEvent.at)))
+    assert last_event == max(db.session.scalars(select(Ballot.cast_at)))  # the same moment
     with pytest.raises(Closed):
         voting.cast(moe, opened.id, "reject", "متأخر")
     db.session.rollback()

@@ -12,14 +12,10 @@ upsert is enough there."""
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, exists, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 
 from ..consensus import Choice, Mover, Outcome, Rule, Status, Tally, allowed, decide, structural
 from ..models import (
@@ -28,12 +24,11 @@ from ..models import (
     BallotEvent,
     Proposal,
     Round,
-    Workshop,
     as_utc,
     db,
     utcnow,
 )
-from . import audit, proposals, workshops
+from . import audit, ballot_statements, proposals, workshops
 from .errors import Closed, NotFound, PermissionDenied, ServiceError
 from .permissions import SYSTEM, Actor, Permission
 from .unit_of_work import use_case
@@ -137,7 +132,7 @@ def cast(
     # workshop's id and secrecy come with it: a burst of 53 ballots passes one at a time
     # through SQLite's writer, so each statement saved is saved 53 times.
     found = (
-        db.session.execute(_round_of_ballot(), {"round_id": round_id}).first()
+        db.session.execute(ballot_statements.round_of_ballot(), {"round_id": round_id}).first()
         if 0 < round_id < 2**31
         else None
     )
@@ -159,21 +154,20 @@ def cast(
         "cast_by_id": actor.id,
         "cast_at": now,
     }
-    dialect = db.session.get_bind().dialect.name
+    connection = db.session.connection()
     # RETURNING says whether the row was written (the ORM's rowcount is -1 on PostgreSQL).
-    written = db.session.connection().execute(_ballot_upsert(dialect), values).all()
+    # There, the ballot and its event are one statement: a round trip less for each ballot
+    # of a burst. SQLite writes no rows inside a WITH clause.
+    if connection.dialect.name == "postgresql":
+        written = connection.execute(ballot_statements.ballot_with_event(), values).all()
+    else:
+        written = connection.execute(
+            ballot_statements.ballot_upsert(connection.dialect.name), values
+        ).all()
+        if len(written) == 1:
+            connection.execute(ballot_statements.ballot_event(), values)
     if len(written) != 1:
         raise _too_late()
-    db.session.connection().execute(
-        _ballot_event(),
-        {
-            "round_id": round_id,
-            "agency_id": actor.agency_id,
-            "user_id": actor.id,
-            "choice": chosen.value,
-            "at": now,
-        },
-    )
     # What the audit log keeps of a choice: nothing in a secret vote. Chained now, with the
     # workshop's revision moved on in the same statement, and committed in the same query
     # string: on PostgreSQL both are locks held to the commit, which every ballot of a
@@ -191,48 +185,6 @@ def cast(
 
 def _too_late() -> Closed:
     return Closed(str(_l("The vote has closed: your ballot was not counted.")))
-
-
-BALLOT_COLUMNS = ("round_id", "agency_id", "choice", "reason", "cast_by_id", "cast_at")
-
-
-@functools.cache
-def _round_of_ballot() -> Select[list[int], int, bool]:
-    """The round's electorate, workshop and secrecy (built once)."""
-    return (
-        select(Round.electorate, AgendaItem.workshop_id, Workshop.secret)
-        .join(AgendaItem, Round.item_id == AgendaItem.id)
-        .join(Workshop, AgendaItem.workshop_id == Workshop.id)
-        .where(Round.id == bindparam("round_id"))
-        .with_for_update(read=True, of=Round)
-    )
-
-
-@functools.cache
-def _ballot_event() -> Any:
-    """The cast kept with who and when (built once)."""
-    return BallotEvent.__table__.insert()
-
-
-@functools.cache
-def _ballot_upsert(dialect: str) -> Any:
-    """The agency's ballot, written only while the round is open, in one statement: a
-    unique key on (round, agency) and ON CONFLICT make it one row per agency, however many
-    representatives press at once (built once per dialect)."""
-    table = Ballot.__table__.c
-    fields = [bindparam(name, type_=table[name].type) for name in BALLOT_COLUMNS]
-    still_open = exists().where(
-        Round.id == bindparam("round_id"),
-        Round.closed_at.is_(None),
-        (Round.closes_at.is_(None)) | (Round.closes_at > bindparam("cast_at")),
-    )
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Ballot).from_select(list(BALLOT_COLUMNS), select(*fields).where(still_open))
-    statement = statement.on_conflict_do_update(
-        index_elements=["round_id", "agency_id"],
-        set_={k: statement.excluded[k] for k in ("choice", "reason", "cast_by_id", "cast_at")},
-    )
-    return statement.returning(Ballot.id)
 
 
 @use_case(Permission.FACILITATE)
