@@ -21,6 +21,7 @@ from . import (
     proposals,
     records,
     security,
+    sessions,
     uploads,
     workshop_records,  # noqa: F401 (its routes join the workshops and api blueprints)
     workshops,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
         records.bp,
     ):
         app.register_blueprint(blueprint)
+    sessions.init_app(app)
     errors.init_app(app)
     live_polls.init_app(app)
     context.init_app(app)
