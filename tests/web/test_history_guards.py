@@ -66,6 +66,13 @@ REFUSED = [
     ),
     ("edit the proposals of a version", "UPDATE version_proposal SET position = 7"),
     ("delete the proposals of a version", "DELETE FROM version_proposal"),
+    ("edit a kept diff", "UPDATE version_diff SET document = '{}'"),
+    ("delete a kept diff", "DELETE FROM version_diff"),
+    (
+        "keep a diff for an older version",
+        "INSERT INTO version_diff (version_id, format, document) "
+        "SELECT id, 1, '{}' FROM taxonomy_version WHERE number = 1",
+    ),
 ]
 
 
@@ -88,6 +95,7 @@ def snapshot():
         db.session.execute(text("SELECT * FROM taxonomy_version ORDER BY id")).all(),
         db.session.execute(text(f"SELECT * FROM {REV} ORDER BY id")).all(),
         db.session.execute(text("SELECT * FROM version_proposal")).all(),
+        db.session.execute(text("SELECT * FROM version_diff")).all(),
     )
 
 
@@ -102,11 +110,16 @@ def test_a_statement_against_published_history_is_refused(history, attempt, stat
     assert snapshot() == history
 
 
+def test_the_published_version_keeps_its_diff(history):
+    """Publishing version 2 kept its diff (the guard lets the newest version's through)."""
+    assert len(history[3]) == 1
+
+
 def test_truncating_published_history_is_refused(history):
     """PostgreSQL's TRUNCATE bypasses row triggers, so a statement trigger refuses it;
     SQLite has no TRUNCATE at all (the statement is an error there too)."""
     refusal = "cannot be truncated" if db.engine.dialect.name == "postgresql" else "syntax error"
-    for table in ("taxonomy_version", REV, "version_proposal"):
+    for table in ("taxonomy_version", REV, "version_proposal", "version_diff"):
         with pytest.raises(DBAPIError, match=refusal):
             db.session.execute(text(f"TRUNCATE {table} CASCADE"))
         db.session.rollback()
@@ -152,10 +165,11 @@ def test_under_maintenance_an_operator_can_delete_history(history):
     )
     db.session.execute(text("DELETE FROM version_proposal"))
     db.session.execute(text(f"DELETE FROM {REV}"))
-    db.session.execute(text("DELETE FROM taxonomy_version"))
+    db.session.execute(text("DELETE FROM taxonomy_version"))  # and the kept diff with it
     db.session.execute(text("DELETE FROM history_maintenance"))
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Version)) == 0
+    assert db.session.scalar(text("SELECT COUNT(*) FROM version_diff")) == 0
     with pytest.raises(DBAPIError, match="only added"):  # and the guards are back
         db.session.execute(text(new_revision(2)))  # the taxonomy has no version 1 now
     db.session.rollback()

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from tests.web.taxonomy_files import EDITION, create_taxonomy, csv_bytes, publish_version
 from workshop.models import Version, VersionDiff, db
@@ -22,6 +22,14 @@ from workshop.taxonomy import diff, seen_in_order
 
 def kept_count() -> int:
     return db.session.scalar(select(func.count()).select_from(VersionDiff))
+
+
+def delete_kept_diffs() -> None:
+    """As an operator would (the history guards refuse it otherwise): under maintenance."""
+    db.session.execute(text("INSERT INTO history_maintenance (reason) VALUES ('tests')"))
+    db.session.execute(delete(VersionDiff))
+    db.session.execute(text("DELETE FROM history_maintenance"))
+    db.session.commit()
 
 
 def forget_everything() -> None:
@@ -97,8 +105,7 @@ def test_the_kept_diff_equals_the_diff_of_the_versions_read_back(app, data):
             replaced_by = new_tree.get(change.id) and new_tree[change.id].replaced_by
             if replaced_by is not None and replaced_by in new_tree:
                 assert after[replaced_by] == new_tree[replaced_by]
-    db.session.execute(delete(VersionDiff))
-    db.session.commit()
+    delete_kept_diffs()
 
 
 @pytest.fixture
@@ -118,8 +125,7 @@ def test_the_diff_page_from_a_kept_diff_is_the_page_from_the_versions(
     with monkeypatch.context() as patched:
         whole_versions_unread(patched)
         kept_pages = [reader.get(f"/taxonomies/gov/diff?a={n}&b={n + 1}") for n in (1, 2)]
-    db.session.execute(delete(VersionDiff))
-    db.session.commit()
+    delete_kept_diffs()
     forget_everything()
     read_pages = [reader.get(f"/taxonomies/gov/diff?a={n}&b={n + 1}") for n in (1, 2)]
     for kept, read in zip(kept_pages, read_pages, strict=True):
