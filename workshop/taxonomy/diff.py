@@ -103,7 +103,7 @@ def diff(a: Tree, b: Tree) -> list[Change]:
         and (found is None or not found.active)
     )
     still_retired: list[str] = []
-    for gone in sorted(b.retired(), key=_id):  # by id: a tree's order of its retired is its rows'
+    for gone in b.retired():
         before = a.concepts.get(gone.id)
         if before is None:  # born and retired between a and b
             emit(
@@ -134,10 +134,6 @@ def diff(a: Tree, b: Tree) -> list[Change]:
             seen = RetireSeen(Status.RETIRED, None, current.replaced_by)
             emit(Retire(concept_id, ChildPolicy.PROMOTE, target.replaced_by, seen))
     return changes
-
-
-def _id(concept: Concept) -> str:
-    return concept.id
 
 
 def _edits(current: Concept, target: Concept) -> list[Change]:

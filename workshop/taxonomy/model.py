@@ -146,7 +146,11 @@ class Tree:
         return sum(len(ids) for ids in self.children.values())
 
     def retired(self) -> Iterator[Concept]:
-        return (c for c in self.concepts.values() if not c.active)
+        """The retired concepts by id: a version's rows come in no order, and every export
+        and diff lists them alike whatever order they were read in."""
+        active = Status.ACTIVE
+        found = (c for c in self.concepts.values() if c.status is not active)
+        return iter(sorted(found, key=_id_of))
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Ids from the parent up to the root."""
@@ -212,3 +216,7 @@ def preorder(children_of: Callable[[str | None], Sequence[str]], start: str | No
 
 def empty_tree() -> Tree:
     return Tree(concepts={}, children={})
+
+
+def _id_of(concept: Concept) -> str:
+    return concept.id

@@ -125,7 +125,7 @@ def table(tree: Tree) -> tuple[list[str], list[list[str]]]:
         *(["iri"] if has_iri else []),
     ]
     rows = []
-    ordered = [*tree.walk(), *sorted(tree.retired(), key=lambda c: c.id)]
+    ordered = [*tree.walk(), *tree.retired()]
     for concept in ordered:
         details = concept.details
         row = [

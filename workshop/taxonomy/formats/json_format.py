@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,11 +50,10 @@ def _document(
     active = Status.ACTIVE
     leaf: tuple[()] = ()  # one shared empty list of children: most concepts are leaves
     nodes: dict[str, dict[str, Any]] = {}
-    retired = []
     for concept_id, c in tree.concepts.items():
         if c.status is not active:
-            retired.append(_retired(c))
-        elif c.details is NO_DETAILS:
+            continue  # listed apart, in tree.retired()'s order
+        if c.details is NO_DETAILS:
             nodes[concept_id] = {
                 "id": concept_id,
                 "labels": c.labels,
@@ -68,22 +67,13 @@ def _document(
     for parent, ids in tree.children.items():
         if parent is not None:
             nodes[parent]["children"] = [nodes[i] for i in ids]
-    retired.sort(key=_id)  # as the CSV and SKOS list them: a version's rows have no order
     return {
         "format": FORMAT,
         "taxonomy": dict(taxonomy),
         "version": dict(version),
         "concepts": [nodes[i] for i in tree.roots],
-        "retired": retired,
+        "retired": [_retired(c) for c in tree.retired()],
     }
-
-
-def _id(node: Mapping[str, Any]) -> str:
-    return str(node["id"])
-
-
-def _by_id(concepts: Iterable[Concept]) -> list[Concept]:
-    return sorted(concepts, key=lambda c: c.id)
 
 
 def _retired(concept: Concept) -> dict[str, Any]:
@@ -135,7 +125,7 @@ def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any])
         stack.append(closing)
         first_at_level.append(True)
         stack.extend(reversed(tree.children_of(item)))
-    retired = orjson.dumps({"retired": [_retired(c) for c in _by_id(tree.retired())]})
+    retired = orjson.dumps({"retired": [_retired(c) for c in tree.retired()]})
     parts += [b"],", retired[1:]]
     return b"".join(parts)
 

@@ -55,7 +55,7 @@ def write(
         return _iri(namespace + quote(concept_id, safe=""))
 
     buffer = io.StringIO()
-    for concept in (*tree.walk(), *sorted(tree.retired(), key=lambda c: c.id)):
+    for concept in (*tree.walk(), *tree.retired()):
         buffer.write("\n".join(out))
         out.clear()
         out.append("")
