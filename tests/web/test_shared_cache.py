@@ -40,6 +40,7 @@ def shared_app(make_app) -> Iterator[object]:
 
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
+    another_process()  # an entry an earlier test's app left in this process would hide the store
     app = make_app(CACHE_URL=REDIS_URL)
     with app.app_context():
         yield app
