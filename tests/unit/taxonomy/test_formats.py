@@ -12,8 +12,16 @@ from jsonschema import Draft202012Validator
 
 from tests.unit.taxonomy.trees import services
 from workshop.taxonomy.build import build
-from workshop.taxonomy.formats import FormatError, csv_format, json_format, skos_format, xlsx_format
+from workshop.taxonomy.formats import (
+    FormatError,
+    csv_format,
+    json_export,
+    json_format,
+    skos_format,
+    xlsx_format,
+)
 from workshop.taxonomy.model import Status, make_concept
+from workshop.taxonomy.text import clean
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 COFOG_MAPPING = csv_format.ColumnMapping(
@@ -339,7 +347,21 @@ def test_the_streamed_export_is_byte_for_byte_the_nested_one():
     tree = services()
     meta = ({"slug": "gov", "name": {"ar": "الخدمات", "en": "Services"}}, {"number": 3})
     nested = json_format.dumps(json_format.export_document(tree, *meta))
-    assert json_format._stream(tree, *meta) == nested
+    assert json_export._stream(tree, *meta) == nested
+
+
+def test_every_character_is_exported_as_the_nested_document_writes_it():
+    """The export's encoder escapes exactly as orjson does: every code point but the lone
+    surrogates (which no UTF-8 text holds), in labels, notes and the metadata."""
+    points = [chr(p) for p in range(0x110000) if not 0xD800 <= p <= 0xDFFF]
+    chunks = ["".join(points[n : n + 4096]) for n in range(0, len(points), 4096)]
+    tree = build(
+        make_concept(f"c{n}", {"ar": text}, {"en": text[::-1]}) for n, text in enumerate(chunks)
+    )
+    meta = ({"slug": "t", "name": {"ar": chunks[0]}}, {"number": 1})
+    exported = json_format.export_bytes(tree, *meta)
+    assert exported == json_format.dumps(json_format.export_document(tree, *meta))
+    assert json.loads(exported)["concepts"][0]["labels"]["ar"] == clean(chunks[0])
 
 
 def test_labels_that_look_like_formulas_stay_text_in_csv_and_xlsx():

@@ -1,8 +1,8 @@
-"""Our JSON export format, "workshop-taxonomy/1" (DESIGN.md section 8), and its import."""
+"""Our JSON export format, "workshop-taxonomy/1" (DESIGN.md section 8): its schema and its
+import. The export itself is written by `json_export` (its names are here too)."""
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -11,12 +11,16 @@ from typing import Any
 
 import orjson
 
-from ..details import NO_DETAILS, from_record, record
+from ..details import from_record
 from ..findings import Finding, Severity
-from ..model import Concept, Status, Tree, empty_tree, make_concept
+from ..model import Concept, Status, make_concept
 from . import FormatError, Imported, decode, finish, problem
+from .json_export import FORMAT as FORMAT
+from .json_export import concept_record as concept_record
+from .json_export import dumps as dumps
+from .json_export import export_bytes as export_bytes
+from .json_export import export_document as export_document
 
-FORMAT = "workshop-taxonomy/1"
 SCHEMA_FILE = "workshop-taxonomy-1.schema.json"
 
 
@@ -26,126 +30,6 @@ def schema() -> dict[str, Any]:
     text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     result: dict[str, Any] = json.loads(text)
     return result
-
-
-def export_document(
-    tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The nested export. Label and note mappings are shared with the tree, not copied:
-    treat the result as read-only (it is meant to be serialised at once)."""
-    # 100,000 new dicts would set off the cycle collector again and again; none of them
-    # can be part of a cycle, so it stays off while they are made.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _document(tree, taxonomy, version)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _document(
-    tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]
-) -> dict[str, Any]:
-    active = Status.ACTIVE
-    leaf: tuple[()] = ()  # one shared empty list of children: most concepts are leaves
-    nodes: dict[str, dict[str, Any]] = {}
-    for concept_id, c in tree.concepts.items():
-        if c.status is not active:
-            continue  # listed apart, in tree.retired()'s order
-        if c.details is NO_DETAILS:
-            nodes[concept_id] = {
-                "id": concept_id,
-                "labels": c.labels,
-                "notes": c.notes,
-                "children": leaf,
-            }
-        else:
-            node = {"id": concept_id, "labels": c.labels, "notes": c.notes, "children": leaf}
-            node.update(record(c.details))
-            nodes[concept_id] = node
-    for parent, ids in tree.children.items():
-        if parent is not None:
-            nodes[parent]["children"] = [nodes[i] for i in ids]
-    return {
-        "format": FORMAT,
-        "taxonomy": dict(taxonomy),
-        "version": dict(version),
-        "concepts": [nodes[i] for i in tree.roots],
-        "retired": [_retired(c) for c in tree.retired()],
-    }
-
-
-def _retired(concept: Concept) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "id": concept.id,
-        "labels": concept.labels,
-        "notes": concept.notes,
-        "replaced_by": concept.replaced_by,
-    }
-    node.update(record(concept.details))
-    return node
-
-
-# orjson refuses documents nested deeper than 255 levels, two per concept level: deeper
-# trees are written by `_stream`, which needs no recursion and gives the same bytes.
-
-
-def export_bytes(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
-    """The export as JSON bytes, at any depth: orjson in one call, and the stack writer for
-    the rare tree deeper than orjson nests (finding the depth first cost more than trying)."""
-    try:
-        return dumps(export_document(tree, taxonomy, version))
-    except orjson.JSONEncodeError:
-        return _stream(tree, taxonomy, version)
-
-
-def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
-    """The same bytes as dumps(export_document(...)), written node by node from a stack."""
-    document = export_document(empty_tree(), taxonomy, version)
-    head = orjson.dumps({k: document[k] for k in ("format", "taxonomy", "version")})
-    parts = [head[:-1], b',"concepts":[']
-    # The stack holds ids to open, or the closing bytes of a node whose children are done.
-    stack: list[str | bytes] = list(reversed(tree.roots))
-    first_at_level = [True]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, bytes):
-            parts.append(item)
-            first_at_level.pop()
-            continue
-        concept = tree.concepts[item]
-        if not first_at_level[-1]:
-            parts.append(b",")
-        first_at_level[-1] = False
-        node = orjson.dumps({"id": item, "labels": concept.labels, "notes": concept.notes})
-        parts += [node[:-1], b',"children":[']
-        extra = record(concept.details)
-        closing = b"]" + (b"," + orjson.dumps(extra)[1:] if extra else b"}")
-        stack.append(closing)
-        first_at_level.append(True)
-        stack.extend(reversed(tree.children_of(item)))
-    retired = orjson.dumps({"retired": [_retired(c) for c in tree.retired()]})
-    parts += [b"],", retired[1:]]
-    return b"".join(parts)
-
-
-def concept_record(concept: Concept) -> dict[str, Any]:
-    """Every field of a concept as plain JSON data (for hashing and comparing)."""
-    return {
-        "id": concept.id,
-        "labels": concept.labels,
-        "notes": concept.notes,
-        "parent": concept.parent,
-        "position": concept.position,
-        "status": concept.status.value,
-        "replaced_by": concept.replaced_by,
-        **record(concept.details),
-    }
-
-
-def dumps(document: Mapping[str, Any], indent: bool = False) -> bytes:
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 if indent else 0)
 
 
 def read(data: bytes) -> Imported:
