@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -153,23 +154,30 @@ def _root_nodes(tree: Tree) -> tuple[_Node | _DetailedNode, ...]:
 
 
 def _detailed(concept: Concept) -> _DetailedNode:
-    # record(concept.details) in effect, with tuples left as they are (they encode as the
-    # lists it makes): 5x cheaper, which tells when a fifth of the concepts have details.
+    # record(concept.details) in effect, without its copies: tuples encode as the lists it
+    # makes, and a read-only mapping is copied in C. 3x cheaper, which tells on a file
+    # where every concept has a code.
     d = concept.details
     unset = msgspec.UNSET
+    other = d.other_notes
     return _DetailedNode(
         concept.id,
         concept.labels,
         concept.notes,
         (),
-        dict(d.alt_labels) or unset,
-        dict(d.hidden_labels) or unset,
+        _plain(d.alt_labels) if d.alt_labels else unset,
+        _plain(d.hidden_labels) if d.hidden_labels else unset,
         d.notations or unset,
         d.related or unset,
-        dict(d.mappings) or unset,
-        {kind: dict(texts) for kind, texts in d.other_notes.items()} or unset,
+        _plain(d.mappings) if d.mappings else unset,
+        {kind: _plain(texts) for kind, texts in other.items()} if other else unset,
         d.iri or unset,
     )
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A dict the encoder takes (Details keeps read-only mapping proxies)."""
+    return values.copy() if isinstance(values, MappingProxyType) else dict(values)
 
 
 def _stream(tree: Tree, taxonomy: Mapping[str, Any], version: Mapping[str, Any]) -> bytes:
