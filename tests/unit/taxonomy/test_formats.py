@@ -364,6 +364,17 @@ def test_every_character_is_exported_as_the_nested_document_writes_it():
     assert json.loads(exported)["concepts"][0]["labels"]["ar"] == clean(chunks[0])
 
 
+def test_a_parent_left_with_an_empty_list_of_children_is_exported_as_a_leaf():
+    from workshop.taxonomy.model import Tree
+
+    a, b = make_concept("a", {"en": "A"}), make_concept("b", {"en": "B"}, parent="a")
+    tree = Tree(concepts={"a": a, "b": b}, children={None: ("a",), "a": ("b",), "b": ()})
+    meta = ({"slug": "t"}, {"number": 1})
+    exported = json_format.export_bytes(tree, *meta)
+    assert exported == json_format.dumps(json_format.export_document(tree, *meta))
+    assert json.loads(exported)["concepts"][0]["children"][0]["children"] == []
+
+
 def test_labels_that_look_like_formulas_stay_text_in_csv_and_xlsx():
     import io
     import zipfile

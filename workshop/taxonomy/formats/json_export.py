@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -146,11 +147,13 @@ def _root_nodes(tree: Tree) -> tuple[_Node | _DetailedNode, ...]:
         _Node(i, c.labels, c.notes, leaf) if c.details is NO_DETAILS else _detailed(c)
         for i, c in tree.concepts.items()
     ]  # retired concepts get one too: none of them is anybody's child
-    node = dict(zip(tree.concepts, made, strict=True)).__getitem__
+    index = dict(zip(tree.concepts, made, strict=True))
     for parent, ids in tree.children.items():
-        if parent is not None:
-            node(parent).children = tuple(map(node, ids))
-    return tuple(map(node, tree.roots))
+        if parent is not None and ids:
+            # itemgetter makes the tuple in one C call (a third cheaper than map), but
+            # gives the item itself for a single id
+            index[parent].children = itemgetter(*ids)(index) if len(ids) > 1 else (index[ids[0]],)
+    return tuple(map(index.__getitem__, tree.roots))
 
 
 def _detailed(concept: Concept) -> _DetailedNode:
