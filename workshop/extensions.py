@@ -20,6 +20,16 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 
+# Only what changes state is rate limited (signing in, a POST). The limiter otherwise looks
+# for limits on every request, a tenth of a cached fragment's or a poll's cost, so reads
+# skip it. tests/web/test_sign_in_limits.py checks that no read endpoint has a limit.
+UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def reads_are_not_limited() -> bool:
+    return request.method in UNLIMITED_METHODS
+
 
 def select_locale() -> str:
     """The language chosen with the switch (a cookie), else Arabic; the command line's outside."""

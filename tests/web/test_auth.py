@@ -104,6 +104,18 @@ def test_a_one_time_password_must_be_changed_first(client, people):
     assert client.get("/agencies").status_code == 200
 
 
+def test_a_bearer_header_does_not_skip_changing_a_one_time_password(client, people):
+    """The API answers a token and never the session, so it skips the check; a page does
+    not, whatever the request carries."""
+    people["observer"].must_change_password = True
+    db.session.commit()
+    login(client, "watcher")
+    bearer = {"Authorization": "Bearer wt_not-a-token"}
+    assert client.get("/agencies", headers=bearer).location == "/profile"
+    assert client.get("/api/v1/taxonomies", headers=bearer).status_code == 401
+    assert client.get("/api/v1/taxonomies").location == "/profile"
+
+
 def test_changing_the_password_checks_the_current_one_and_the_length(client, people, sign_in):
     sign_in("observer")
     wrong = client.post(

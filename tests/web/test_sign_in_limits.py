@@ -108,3 +108,27 @@ def test_the_new_password_must_differ_from_the_current_one(app, people):
     with pytest.raises(ServiceError, match="differ"):
         accounts.change_password(people["coordinator"], PASSWORD, PASSWORD)
     accounts.change_password(people["coordinator"], PASSWORD, "a-long-new-phrase-7")
+
+
+def test_only_sign_in_is_limited_so_reads_may_skip_the_limiter(app):
+    """extensions.reads_are_not_limited lets GET, HEAD and OPTIONS pass the limiter unchecked
+    (it cost a tenth of a cached read). That holds while the only limits are on sign-in's
+    POST: a limit on another view must be added here, and be on a method that changes state."""
+    from workshop.extensions import UNLIMITED_METHODS, limiter
+
+    assert limiter._marked_for_limiting == {"workshop.web.auth.login.login"}
+    with app.test_request_context("/login", method="GET"):
+        assert limiter.limit_manager.resolve_limits(
+            app, "auth.login", "auth", "workshop.web.auth.login.login", False, True
+        )[1], "sign-in's limits are found (the names above are still the limiter's)"
+    assert "POST" not in UNLIMITED_METHODS
+
+
+def test_reads_of_the_sign_in_page_are_never_limited_but_posts_are(make_app, people):
+    app = make_app(LOGIN_RATE_LIMIT="2 per minute", LOGIN_ADDRESS_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    for _ in range(5):
+        assert client.get("/login", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+    for _ in range(2):
+        assert login(client, "coord", "wrong-password", address="10.0.0.9").status_code == 422
+    assert login(client, "coord", "wrong-password", address="10.0.0.9").status_code == 429

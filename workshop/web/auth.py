@@ -46,6 +46,10 @@ def init_login(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if getattr(view, "checks_its_reader", False):
             return None  # web/readers.py: reader_required
+        if request.blueprint == "api" and request.headers.get("Authorization", "").startswith(
+            "Bearer "
+        ):
+            return None  # the API answers a token, never the session (web/api.py checks it)
         return temporary_password_redirect()
 
 
