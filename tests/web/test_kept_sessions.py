@@ -114,3 +114,40 @@ def test_a_cookie_kept_under_another_key_is_not_taken(app, client, sign_in) -> N
         from flask import request
 
         assert dict(interface.open_session(app, request)) == {}
+
+
+@pytest.mark.parametrize("data", [{}, {"_user_id": "3"}])
+@pytest.mark.parametrize("modified", [False, True])
+@pytest.mark.parametrize("permanent", [False, True])
+@pytest.mark.parametrize("refresh", [False, True])
+@pytest.mark.parametrize("accessed", [False, True])
+def test_a_session_is_saved_as_flask_saves_it(data, modified, permanent, refresh, accessed):
+    """save_session's shortcut for untouched sessions answers with Flask's headers in every
+    case: the cookie set, refreshed, deleted or left alone, and Vary: Cookie."""
+    from flask import Flask, Response
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask("sessions")
+    app.secret_key = "k"
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = refresh
+    answers = []
+    for interface in (KeptCookieSessions(), SecureCookieSessionInterface()):
+        session = interface.session_class(data)
+        session.permanent = permanent  # (sets modified; reset below)
+        session.modified, session.accessed = modified, accessed
+        response = Response()
+        with app.test_request_context("/"):
+            interface.save_session(app, session, response)
+        cookie = response.headers.get("Set-Cookie", "")
+        answers.append((cookie.split("=")[0], "Max-Age=0" in cookie, response.headers.get("Vary")))
+    assert answers[0] == answers[1]
+
+
+def test_no_cookie_opens_the_empty_session_flask_opens(app):
+    from flask.sessions import SecureCookieSessionInterface
+
+    with app.test_request_context("/"):
+        ours = KeptCookieSessions().open_session(app, __import__("flask").request)
+        flasks = SecureCookieSessionInterface().open_session(app, __import__("flask").request)
+    assert type(ours) is type(flasks) and dict(ours) == dict(flasks) == {}
+    assert (ours.modified, ours.accessed, ours.permanent) == (False, False, False)

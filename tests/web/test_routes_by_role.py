@@ -38,6 +38,19 @@ def test_security_headers_forbid_inline_scripts(client):
     assert headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_security_header_a_view_set_is_kept_and_the_others_added_once(make_app):
+    app = make_app(SECURE_COOKIES=True)
+
+    @app.get("/framed")
+    def framed():
+        return "x", 200, {"X-Frame-Options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name in ("Content-Security-Policy", "Referrer-Policy", "Strict-Transport-Security"):
+        assert len(headers.getlist(name)) == 1, name
+
+
 def test_session_cookie_is_httponly_and_samesite_lax(client, people):
     from tests.conftest import PASSWORD
 

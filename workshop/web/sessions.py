@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 from ..caching import BoundedCache
@@ -38,8 +38,10 @@ class KeptCookieSessions(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         value = request.cookies.get(self.get_cookie_name(app))
-        if not value or not app.secret_key:
+        if not app.secret_key:
             return super().open_session(app, request)
+        if not value:
+            return self.session_class()  # as Flask, without making a signer first
         max_age = app.permanent_session_lifetime.total_seconds()
         found = self.kept.get(value)
         if (
@@ -57,6 +59,17 @@ class KeptCookieSessions(SecureCookieSessionInterface):
         if isinstance(data, dict) and all(type(v) in PLAIN for v in data.values()):
             self.kept.put(value, Verified(dict(data), signed.timestamp(), app.secret_key))
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        # What Flask does with a session nobody changed, without first reading the cookie's
+        # seven settings: a cached fragment or a token's request changes none.
+        if not session.modified and not (
+            session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]
+        ):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
