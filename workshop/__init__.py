@@ -10,7 +10,16 @@ from flask import Flask
 from flask_login import current_user
 
 from . import caching, config
-from .extensions import babel, compress, csrf, limiter, login_manager, migrate, select_locale
+from .extensions import (
+    babel,
+    compress,
+    csrf,
+    limit_writes_only,
+    limiter,
+    login_manager,
+    migrate,
+    select_locale,
+)
 from .models import db
 
 PACKAGE = Path(__file__).resolve().parent
@@ -56,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
+    limit_writes_only(app)
 
     from . import database, web
     from .cli import register_cli

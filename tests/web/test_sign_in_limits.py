@@ -111,7 +111,7 @@ def test_the_new_password_must_differ_from_the_current_one(app, people):
 
 
 def test_only_sign_in_is_limited_so_reads_may_skip_the_limiter(app):
-    """extensions.reads_are_not_limited lets GET, HEAD and OPTIONS pass the limiter unchecked
+    """extensions.limit_writes_only lets GET, HEAD and OPTIONS pass the limiter unchecked
     (it cost a tenth of a cached read). That holds while the only limits are on sign-in's
     POST: a limit on another view must be added here, and be on a method that changes state."""
     from workshop.extensions import UNLIMITED_METHODS, limiter
@@ -122,6 +122,25 @@ def test_only_sign_in_is_limited_so_reads_may_skip_the_limiter(app):
             app, "auth.login", "auth", "workshop.web.auth.login.login", False, True
         )[1], "sign-in's limits are found (the names above are still the limiter's)"
     assert "POST" not in UNLIMITED_METHODS
+
+
+def test_the_limiter_looks_for_limits_before_writes_only(app, monkeypatch):
+    """The check before every request (application-wide limits; sign-in's own limits are
+    checked by its decorator, in the view)."""
+    from workshop.extensions import limiter
+
+    checked: list[bool] = []
+
+    def check(in_middleware: bool = True, callable_name: str | None = None) -> None:
+        checked.append(in_middleware)
+
+    monkeypatch.setattr(limiter, "_check_request_limit", check)
+    client = app.test_client()
+    for read in (client.get, client.head, client.options):
+        read("/agencies")
+    assert checked == []
+    client.post("/login", data={"username": "nobody", "password": "x"})
+    assert checked == [True, False]  # before the request, then sign-in's decorator
 
 
 def test_reads_of_the_sign_in_page_are_never_limited_but_posts_are(make_app, people):
