@@ -28,8 +28,10 @@ UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def limit_writes_only(app: Flask) -> None:
     """Put a check that passes reads by in place of the limiter's own before_request."""
-    hooks = app.before_request_funcs[None]
-    position = hooks.index(limiter._check_request_limit)  # ValueError: the limiter changed
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit not in hooks:
+        return  # a disabled limiter (RATELIMIT_ENABLED false) adds no check
+    position = hooks.index(limiter._check_request_limit)
 
     def check_limits_of_writes() -> None:
         if request.method not in UNLIMITED_METHODS:

@@ -151,3 +151,11 @@ def test_reads_of_the_sign_in_page_are_never_limited_but_posts_are(make_app, peo
     for _ in range(2):
         assert login(client, "coord", "wrong-password", address="10.0.0.9").status_code == 422
     assert login(client, "coord", "wrong-password", address="10.0.0.9").status_code == 429
+
+
+def test_an_app_with_the_limiter_disabled_starts_and_serves(make_app, people):
+    app = make_app(RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    assert client.get("/login").status_code == 200
+    for _ in range(12):
+        assert login(client, "coord", "wrong-password").status_code == 422
