@@ -27,7 +27,9 @@ UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def limit_writes_only(app: Flask) -> None:
-    """Put a check that passes reads by in place of the limiter's own before_request."""
+    """Put a check that passes reads by in place of the limiter's own before_request (which
+    applies application-wide and blueprint limits, of which there are none; sign-in's own
+    limits are checked by its decorator, in the view)."""
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit not in hooks:
         return  # a disabled limiter (RATELIMIT_ENABLED false) adds no check
