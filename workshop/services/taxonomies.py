@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Taxonomy, Version, db
@@ -106,17 +106,22 @@ class VersionKey:
     published_at: datetime
 
 
-def find_version_key(slug: str, ref: str | int) -> VersionKey | None:
+def find_version_key(
+    slug: str, ref: str | int, connection: Connection | None = None
+) -> VersionKey | None:
     """find_version's answer as a VersionKey, in one Core query (a cached fragment's whole
-    lookup: building the ORM objects, or even the statement, cost more than the query)."""
+    lookup: building the ORM objects, or even the statement, cost more than the query), on
+    the request's session or on `connection` (a read before Flask, quick_reads)."""
+    if connection is None:
+        connection = db.session.connection()
     if ref == "latest":
-        row = db.session.connection().execute(_LATEST_KEY, {"slug": slug}).first()
+        row = connection.execute(_LATEST_KEY, {"slug": slug}).first()
     else:
         number = _number(ref)
         if number is None:
             return None
         parameters = {"slug": slug, "number": number}
-        row = db.session.connection().execute(_NUMBERED_KEY, parameters).first()
+        row = connection.execute(_NUMBERED_KEY, parameters).first()
     return VersionKey(*row) if row is not None else None
 
 

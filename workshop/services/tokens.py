@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, Row, bindparam, select, update
 
 from ..models import ApiToken, db, utcnow
 from . import audit
@@ -83,16 +84,26 @@ _TOUCH = (
 )
 
 
-def authenticate(secret: str) -> bool:
-    """True for a token that exists and is not revoked."""
+def in_use(connection: Connection, secret: str) -> Row[Any] | None:
+    """The token's id and last use, if it exists and is not revoked."""
     if not secret.startswith(PREFIX):
-        return False
-    token = db.session.connection().execute(_FIND, {"hash": digest(secret)}).first()
-    if token is None or token.revoked_at is not None:
+        return None
+    token = connection.execute(_FIND, {"hash": digest(secret)}).first()
+    return token if token is not None and token.revoked_at is None else None
+
+
+def use_to_note(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether a use now is to be recorded (the last one recorded is TOUCH_EVERY old)."""
+    return last_used_at is None or now - last_used_at.replace(tzinfo=now.tzinfo) > TOUCH_EVERY
+
+
+def authenticate(secret: str) -> bool:
+    """True for a token that exists and is not revoked; its use is recorded now and then."""
+    token = in_use(db.session.connection(), secret)
+    if token is None:
         return False
     now = utcnow()
-    last = token.last_used_at
-    if last is None or now - last.replace(tzinfo=now.tzinfo) > TOUCH_EVERY:
+    if use_to_note(token.last_used_at, now):
         # Bookkeeping of a read, not a state change: no audit entry; and when a long
         # publish holds SQLite's write lock, the read goes on (a later one will note it).
         with suppress(Busy), unit_of_work(audited=False) as session:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Engine, Integer, Select, bindparam, select
+from sqlalchemy import Connection, Integer, Select, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..consensus import Choice, Outcome, Rule, Tally
@@ -119,11 +119,6 @@ def revision(workshop_id: int) -> str:
         voting.close_due(workshop_id)
         return revision(workshop_id)
     return f"{row[2]}.{row[0]}"
-
-
-def engine() -> Engine:
-    """The database engine, for `peek` outside a request (called once, in an app context)."""
-    return db.engine
 
 
 @dataclass(frozen=True)

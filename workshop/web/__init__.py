@@ -22,6 +22,7 @@ from . import (
     records,
     security,
     sessions,
+    unchanged_exports,
     uploads,
     workshop_records,  # noqa: F401 (its routes join the workshops and api blueprints)
     workshops,
@@ -45,6 +46,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     sessions.init_app(app)
     errors.init_app(app)
+    # Answers before Flask; the last one wrapped looks first: a hall's polls.
+    unchanged_exports.init_app(app)
     live_polls.init_app(app)
     context.init_app(app)
     security.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, jsonify, make_response, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -103,16 +103,21 @@ def version(slug: str, ref: str) -> ResponseReturnValue:
         )
     found = browsing.key_of(g.actor, slug, ref)
     tag = browsing.etag(found, fmt)
-    if etag_matches(request, tag):
+    if etag_matches(request.if_none_match, tag):
         response = make_response("", 304)
         response.set_etag(tag)
     else:
         at, made = browsing.export(g.actor, slug, found.number, fmt)
         response = file_response(at, made, fmt, "inline")
-    response.headers["Cache-Control"] = (
-        "public, no-cache" if current_app.config["PUBLIC_VERSIONS"] else "private, no-cache"
-    )
+    response.headers["Cache-Control"] = version_cache_control(current_app)
     return response
+
+
+def version_cache_control(app: Flask) -> str:
+    """Any cache may keep a version, but asks each time whether it is still current (a
+    tag, "latest", names another version after a publish); a shared one only when versions
+    are public."""
+    return "public, no-cache" if app.config["PUBLIC_VERSIONS"] else "private, no-cache"
 
 
 @bp.get("/taxonomies/<slug>/versions/<a>/diff/<b>")

@@ -4,6 +4,7 @@ compressed copy (made once, kept with the export) for clients that accept one.""
 from __future__ import annotations
 
 from flask import Request, Response, make_response, request
+from werkzeug.datastructures import ETags
 
 from ..caching import ENCODINGS
 from ..services import browsing
@@ -20,12 +21,11 @@ def chosen_encoding(incoming: Request, size: int) -> str | None:
     return next((e for e in ENCODINGS if accepted[e]), None)
 
 
-def etag_matches(incoming: Request, tag: str) -> bool:
-    """If-None-Match names this version's export in any of its encodings (compared weakly,
-    as RFC 9110 says for GET: W/"tag" matches too)."""
+def etag_matches(held: ETags, tag: str) -> bool:
+    """If-None-Match (`held`) names this version's export in any of its encodings (compared
+    weakly, as RFC 9110 says for GET: W/"tag" matches too)."""
     return any(
-        incoming.if_none_match.contains_weak(candidate)
-        for candidate in (tag, *(f"{tag}.{e}" for e in ENCODINGS))
+        held.contains_weak(candidate) for candidate in (tag, *(f"{tag}.{e}" for e in ENCODINGS))
     )
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 from werkzeug.http import parse_etags
 
-from ..services import voting_views
+from ..services import quick_reads, voting_views
 from .security import security_headers
 
 if TYPE_CHECKING:
@@ -64,12 +64,7 @@ class UnchangedPolls:
         revision goes along to the view in `environ`."""
         if self.engine is None:
             with self.app.app_context():
-                engine = voting_views.engine()
-            # One statement that only reads: on PostgreSQL, in a transaction it cost a BEGIN
-            # and a ROLLBACK, each a round trip of its own, besides the query.
-            if engine.dialect.name == "postgresql":
-                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-            self.engine = engine
+                self.engine = quick_reads.engine()
         now = time.monotonic()
         kept = self.read.get(workshop_id)
         if kept is not None and now - kept[0] < self.fresh_seconds:
