@@ -1,5 +1,5 @@
 """Benchmark of the tree shapes real classifications have: one parent with 20,000 children
-(a category of thousands of services) and a chain 5,000 deep.
+(a category of thousands of services), 20,000 roots and a chain 5,000 deep.
 
     python benchmarks/shapes.py [--children 20000] [--depth 5000] [--database-url URL]
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,6 +41,13 @@ def flat(children: int) -> Tree:
                 for i in range(children)
             ),
         ]
+    )
+
+
+def roots(count: int) -> Tree:
+    return build(
+        make_concept(f"r{i}", {"ar": f"باب {i}", "en": f"Chapter {i}"}, None, None, i)
+        for i in range(count)
     )
 
 
@@ -105,6 +113,15 @@ def storage_shapes(app: Flask, args: argparse.Namespace) -> None:
     assert expanded.status_code == 200, expanded.status_code  # not a sign-in redirect
     report("flat_expand_bytes", len(expanded.data), "bytes")
     report("flat_expand_ms", median_ms(lambda: client.get(expand), args.repeat))
+
+    publish_file("roots", roots(args.children), "v1")
+    root_page = "/taxonomies/roots/v/latest/children?level=1"
+    began = time.perf_counter()
+    first = client.get(root_page)
+    report("roots_page_first_ms", (time.perf_counter() - began) * 1000)
+    assert first.status_code == 200, first.status_code
+    report("roots_page_bytes", len(first.data), "bytes")
+    report("roots_page_ms", median_ms(lambda: client.get(root_page), args.repeat))
 
     publish_file("deep", chain(args.depth), "v1")
     page = f"/taxonomies/deep/v/1/concepts/c{args.depth - 1}"
