@@ -8,8 +8,9 @@ session, locale or ORM made for it, and with the headers the API's view gives it
 Everything else goes to the view, which answers the same question the same way: another
 method or path, an unknown format, a changed version, no such version, a revoked or
 unknown token (401), a token whose use is due to be recorded (the view records it, every
-TOUCH_EVERY), a signed-in browser without a token, or a failing read (the view reports
-it). Nothing is kept between requests: a revoked token is refused from the next request
+TOUCH_EVERY), a request without a token unless versions are public (a signed-in
+browser, or a 401), or a failing read (the view reports it). When versions are public, a
+request without a token is answered here whoever sends it, as anyone may read them. Nothing is kept between requests: a revoked token is refused from the next request
 on, and "latest" names a new version as soon as it is published."""
 
 from __future__ import annotations
