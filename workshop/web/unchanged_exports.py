@@ -10,8 +10,10 @@ method or path, an unknown format, a changed version, no such version, a revoked
 unknown token (401), a token whose use is due to be recorded (the view records it, every
 TOUCH_EVERY), a request without a token unless versions are public (a signed-in
 browser, or a 401), or a failing read (the view reports it). When versions are public, a
-request without a token is answered here whoever sends it, as anyone may read them. Nothing is kept between requests: a revoked token is refused from the next request
-on, and "latest" names a new version as soon as it is published."""
+request without a token is answered here whoever sends it, as anyone may read them.
+
+Nothing is kept between requests: a revoked token is refused from the next request on,
+and "latest" names a new version as soon as it is published."""
 
 from __future__ import annotations
 
