@@ -16,62 +16,47 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from werkzeug.http import parse_etags
 
-from ..services import quick_reads, voting_views
+from ..services import voting_views
+from .before_flask import AnsweredBeforeFlask, wrap
 from .security import security_headers
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
 KEPT_WORKSHOPS = 1000  # polls of unknown workshop ids cannot grow the memory beyond this
 LIVE = re.compile(r"/workshops/([0-9]{1,9})/live/(console|vote|projector)\Z")
 PEEKED = "workshop.live_polls.revision"  # environ: (workshop id, the revision read)
 
 
-class UnchangedPolls:
+class UnchangedPolls(AnsweredBeforeFlask):
+    path = LIVE
+    weak = True
+
     def __init__(self, app: Flask, wrapped: WSGIApplication) -> None:
-        self.app, self.wrapped = app, wrapped
-        self.engine: Any = None  # the database engine, taken once in an app context
+        super().__init__(app, wrapped)
         self.read: dict[int, tuple[float, voting_views.Peeked | None]] = {}
         self.fresh_seconds = float(app.config["LIVE_POLL_FRESH_SECONDS"])
+
+    def answer_headers(self, app: Flask) -> list[tuple[str, str]]:
         # As the view sends them (workshops._no_store) and the security headers.
-        self.headers = [
-            ("Cache-Control", "private, no-cache"),
-            ("Vary", "Cookie"),
-            *security_headers(app),
-        ]
+        return [("Cache-Control", "private, no-cache"), ("Vary", "Cookie"), *security_headers(app)]
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        held = environ.get("HTTP_IF_NONE_MATCH")
-        if held and environ.get("REQUEST_METHOD") == "GET":
-            match = LIVE.match(environ.get("PATH_INFO", ""))
-            if match is not None:
-                tag = self.unchanged(int(match[1]), match[2], held, environ)
-                if tag is not None:
-                    start_response("304 Not Modified", [("ETag", f'W/"{tag}"'), *self.headers])
-                    return []
-        return self.wrapped(environ, start_response)
-
-    def unchanged(
-        self, workshop_id: int, screen: str, held: str, environ: WSGIEnvironment
-    ) -> str | None:
+    def unchanged(self, match: re.Match[str], held: str, environ: WSGIEnvironment) -> str | None:
         """The tag held, if it names the current revision for this screen; if not, the
         revision goes along to the view in `environ`."""
-        if self.engine is None:
-            with self.app.app_context():
-                self.engine = quick_reads.engine()
+        workshop_id, screen = int(match[1]), match[2]
         now = time.monotonic()
         kept = self.read.get(workshop_id)
         if kept is not None and now - kept[0] < self.fresh_seconds:
             peeked = kept[1]
         else:
             try:
-                with self.engine.connect() as connection:
+                with self.reading_engine().connect() as connection:
                     peeked = voting_views.peek(connection, workshop_id)
             except Exception:  # the full path answers, and reports what is wrong
                 return None
@@ -97,5 +82,4 @@ def peeked(environ: WSGIEnvironment, workshop_id: int) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    wrapped: Any = app.wsgi_app
-    app.wsgi_app = UnchangedPolls(app, wrapped)  # type: ignore[method-assign]
+    wrap(app, UnchangedPolls)

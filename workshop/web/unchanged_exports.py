@@ -18,8 +18,7 @@ and "latest" names a new version as soon as it is published."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from flask import Flask
@@ -27,41 +26,35 @@ from werkzeug.http import parse_etags
 
 from ..services import formats, quick_reads
 from .api import version_cache_control
+from .before_flask import AnsweredBeforeFlask, wrap
 from .downloads import etag_matches
 from .security import security_headers
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
 VERSION = re.compile(r"/api/v1/taxonomies/([a-z0-9][a-z0-9-]{1,63})/versions/([0-9]{1,9}|latest)\Z")
 
 
-class UnchangedExports:
+class UnchangedExports(AnsweredBeforeFlask):
+    path = VERSION
+
     def __init__(self, app: Flask, wrapped: WSGIApplication) -> None:
-        self.app, self.wrapped = app, wrapped
-        self.engine: Any = None  # the database engine, taken once in an app context
+        super().__init__(app, wrapped)
         self.public = bool(app.config["PUBLIC_VERSIONS"])
+
+    def answer_headers(self, app: Flask) -> list[tuple[str, str]]:
         # As the view's 304 has them: Flask-Compress names the encoding, and the session
         # (which the API answers too, for a signed-in browser) the cookie.
-        self.headers = [
+        return [
             ("Cache-Control", version_cache_control(app)),
             *security_headers(app),
             ("Vary", "Accept-Encoding, Cookie"),
         ]
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        held = environ.get("HTTP_IF_NONE_MATCH")
-        if held and environ.get("REQUEST_METHOD") == "GET":
-            match = VERSION.match(environ.get("PATH_INFO", ""))
-            if match is not None:
-                tag = self.unchanged(match[1], match[2], held, environ)
-                if tag is not None:
-                    start_response("304 Not Modified", [("ETag", f'"{tag}"'), *self.headers])
-                    return []
-        return self.wrapped(environ, start_response)
-
-    def unchanged(self, slug: str, ref: str, held: str, environ: WSGIEnvironment) -> str | None:
+    def unchanged(self, match: re.Match[str], held: str, environ: WSGIEnvironment) -> str | None:
         """The version's export tag, if `held` names it and the reader may read it here."""
+        slug, ref = match[1], match[2]
         asked = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         fmt = next((value for name, value in asked if name == "format"), "json")  # as the view
         if fmt not in formats.FORMATS:
@@ -75,11 +68,8 @@ class UnchangedExports:
             secret = authorization[7:].strip()
         else:
             return None
-        if self.engine is None:
-            with self.app.app_context():
-                self.engine = quick_reads.engine()
         try:
-            tag = quick_reads.export_etag(self.engine, secret, slug, ref, fmt)
+            tag = quick_reads.export_etag(self.reading_engine(), secret, slug, ref, fmt)
         except Exception:  # the view answers, and reports what is wrong
             return None
         if tag is None or not etag_matches(parse_etags(held), tag):
@@ -88,5 +78,4 @@ class UnchangedExports:
 
 
 def init_app(app: Flask) -> None:
-    wrapped: Any = app.wsgi_app
-    app.wsgi_app = UnchangedExports(app, wrapped)  # type: ignore[method-assign]
+    wrap(app, UnchangedExports)
